@@ -1,0 +1,235 @@
+/**
+ * The structured value codec: any value tsmpi can send becomes a small
+ * "structure" section plus out-of-band binary segments (the bytes of every
+ * typed array, Buffer and ArrayBuffer inside the value), each at an 8-byte
+ * aligned offset so the receiver views them in place without a copy.
+ *
+ * Why not msgpackr for values: its default `pack()` corrupts typed arrays,
+ * and it loses -0, the Map/object and Set/array distinctions, small bigints
+ * and Uint8Array vs Buffer. This codec keeps every one of them; msgpackr still
+ * encodes the frame header (wire/frame.ts).
+ *
+ * Layout of a payload: [structure][pad to 8][segment 0][pad][segment 1]...
+ * The structure starts with its own length (u32), so the payload is self-contained.
+ */
+import { ErrorCode, tsmpiError } from '../errors.js';
+import { binaryCode, bytesOf, viewAs } from './typed-arrays.js';
+
+const T = {
+  NULL: 0, UNDEFINED: 1, FALSE: 2, TRUE: 3, INT32: 4, FLOAT64: 5, BIGINT: 6, STRING: 7,
+  ARRAY: 8, OBJECT: 9, MAP: 10, SET: 11, DATE: 12, BINARY: 13, ERROR: 14, HOLE: 15,
+} as const;
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+class Writer {
+  buf: Buffer = Buffer.allocUnsafe(256);
+  pos = 0;
+  segments: Uint8Array[] = [];
+  segBytes = 0; // bytes of the segment area so far (aligned)
+  seen = new Set<object>();
+
+  ensure(n: number) {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  u8(v: number) { this.ensure(1); this.buf[this.pos++] = v; }
+  u32(v: number) { this.ensure(4); this.buf.writeUInt32LE(v, this.pos); this.pos += 4; }
+  f64(v: number) { this.ensure(8); this.buf.writeDoubleLE(v, this.pos); this.pos += 8; }
+  str(s: string) {
+    const max = s.length * 3;
+    this.ensure(4 + max);
+    const n = this.buf.write(s, this.pos + 4, max, 'utf8');
+    this.buf.writeUInt32LE(n, this.pos);
+    this.pos += 4 + n;
+  }
+  segment(bytes: Uint8Array) {
+    const off = this.segBytes;
+    this.segments.push(bytes);
+    this.segBytes = align8(off + bytes.byteLength);
+    return off;
+  }
+}
+
+function writeValue(w: Writer, v: unknown, path: string): void {
+  switch (typeof v) {
+    case 'undefined': return w.u8(T.UNDEFINED);
+    case 'boolean': return w.u8(v ? T.TRUE : T.FALSE);
+    case 'number':
+      if ((v | 0) === v && !Object.is(v, -0)) { w.u8(T.INT32); w.ensure(4); w.buf.writeInt32LE(v, w.pos); w.pos += 4; return; }
+      w.u8(T.FLOAT64); return w.f64(v);
+    case 'bigint': w.u8(T.BIGINT); return w.str(v.toString(16));
+    case 'string': w.u8(T.STRING); return w.str(v);
+    case 'function':
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a function (at ${path}): functions do not travel between processes; send data, or name an exported function by its module and export name`);
+    case 'symbol':
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a symbol (at ${path}): use a string instead`);
+  }
+  if (v === null) return w.u8(T.NULL);
+  const obj = v as object;
+  const code = binaryCode(obj);
+  if (code !== undefined) {
+    const off = w.segment(bytesOf(obj as ArrayBufferView | ArrayBuffer));
+    w.u8(T.BINARY); w.u8(code); w.f64(off); return w.f64((obj as ArrayBuffer).byteLength);
+  }
+  if (ArrayBuffer.isView(obj)) {
+    throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${path}): send the typed array or ArrayBuffer it views`);
+  }
+  if (w.seen.has(obj)) {
+    throw tsmpiError(ErrorCode.VALUE, `cannot send a value with a cycle (at ${path}): the object contains itself; break the cycle or send ids instead`);
+  }
+  w.seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      w.u8(T.ARRAY); w.u32(obj.length);
+      for (let i = 0; i < obj.length; i++) {
+        if (!(i in obj)) w.u8(T.HOLE); else writeValue(w, obj[i], `${path}[${i}]`);
+      }
+    } else if (obj instanceof Map) {
+      w.u8(T.MAP); w.u32(obj.size);
+      let i = 0;
+      for (const [k, val] of obj) { writeValue(w, k, `${path}.<key ${i}>`); writeValue(w, val, `${path}.get(...)`); i++; }
+    } else if (obj instanceof Set) {
+      w.u8(T.SET); w.u32(obj.size);
+      for (const val of obj) writeValue(w, val, `${path}.<item>`);
+    } else if (obj instanceof Date) {
+      w.u8(T.DATE); w.f64(obj.getTime());
+    } else if (obj instanceof Error) {
+      w.u8(T.ERROR); w.str(obj.name); w.str(obj.message); w.str(obj.stack ?? '');
+      const code = (obj as { code?: unknown }).code;
+      writeValue(w, typeof code === 'string' || typeof code === 'number' ? code : undefined, `${path}.code`);
+    } else if (obj instanceof Promise || obj instanceof WeakMap || obj instanceof WeakSet) {
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${path}): await it or send its data`);
+    } else {
+      const keys = Object.keys(obj);
+      w.u8(T.OBJECT); w.u32(keys.length);
+      for (const k of keys) { w.str(k); writeValue(w, (obj as Record<string, unknown>)[k], `${path}.${k}`); }
+    }
+  } finally {
+    w.seen.delete(obj);
+  }
+}
+
+/** An encoded value: `parts` to write in order, `byteLength` in all. */
+export interface EncodedValue { parts: Uint8Array[]; byteLength: number }
+
+const ZERO_PAD = new Uint8Array(8);
+let shared: Writer | undefined;
+
+export function encodeValue(value: unknown): EncodedValue {
+  // Reuse one writer's scratch buffer; the structure bytes are copied out.
+  const w = shared ?? new Writer();
+  shared = undefined;
+  w.pos = 4; w.segments = []; w.segBytes = 0;
+  try {
+    writeValue(w, value, 'value');
+    const structLen = w.pos;
+    w.buf.writeUInt32LE(structLen, 0);
+    const struct = new Uint8Array(structLen);
+    struct.set(w.buf.subarray(0, structLen));
+    const parts: Uint8Array[] = [struct];
+    let total = structLen;
+    if (w.segments.length > 0) {
+      const pad = align8(structLen) - structLen;
+      if (pad) parts.push(ZERO_PAD.subarray(0, pad));
+      total += pad;
+      for (const seg of w.segments) {
+        parts.push(seg);
+        total += seg.byteLength;
+        const p = align8(total) - total;
+        if (p) { parts.push(ZERO_PAD.subarray(0, p)); total += p; }
+      }
+    }
+    return { parts, byteLength: total };
+  } finally {
+    w.seen.clear(); w.segments = [];
+    if (w.buf.length > 1 << 20) w.buf = Buffer.allocUnsafe(256);
+    shared = w;
+  }
+}
+
+class Reader {
+  pos = 4;
+  readonly view: Buffer;
+  readonly segBase: number;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.byteLength < 4) throw corrupt('payload shorter than its length field');
+    const structLen = this.view.readUInt32LE(0);
+    if (structLen > bytes.byteLength || structLen < 5) throw corrupt('structure length out of range');
+    this.segBase = align8(structLen);
+  }
+  need(n: number) { if (this.pos + n > this.view.length) throw corrupt('value runs past the end of the payload'); }
+  u8() { this.need(1); return this.view[this.pos++]!; }
+  u32() { this.need(4); const v = this.view.readUInt32LE(this.pos); this.pos += 4; return v; }
+  f64() { this.need(8); const v = this.view.readDoubleLE(this.pos); this.pos += 8; return v; }
+  str() { const n = this.u32(); this.need(n); const s = this.view.toString('utf8', this.pos, this.pos + n); this.pos += n; return s; }
+}
+
+function corrupt(what: string) {
+  return tsmpiError(ErrorCode.PROTOCOL, `corrupt value payload: ${what}. The sender is not a compatible tsmpi rank`);
+}
+
+const HOLE = Symbol('hole');
+
+function readValue(r: Reader): unknown {
+  const tag = r.u8();
+  switch (tag) {
+    case T.NULL: return null;
+    case T.UNDEFINED: return undefined;
+    case T.FALSE: return false;
+    case T.TRUE: return true;
+    case T.INT32: { r.need(4); const v = r.view.readInt32LE(r.pos); r.pos += 4; return v; }
+    case T.FLOAT64: return r.f64();
+    case T.BIGINT: { const s = r.str(); return s.startsWith('-') ? -BigInt('0x' + s.slice(1)) : BigInt('0x' + s); }
+    case T.STRING: return r.str();
+    case T.HOLE: return HOLE;
+    case T.ARRAY: {
+      const n = r.u32();
+      if (n > r.view.length - r.pos) throw corrupt('array length larger than the payload');
+      const a: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) { const x = readValue(r); if (x !== HOLE) a[i] = x; }
+      return a;
+    }
+    case T.OBJECT: {
+      const n = r.u32();
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const k = r.str();
+        const x = readValue(r);
+        if (k === '__proto__') Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
+        else o[k] = x;
+      }
+      return o;
+    }
+    case T.MAP: { const n = r.u32(); const m = new Map(); for (let i = 0; i < n; i++) { const k = readValue(r); m.set(k, readValue(r)); } return m; }
+    case T.SET: { const n = r.u32(); const s = new Set(); for (let i = 0; i < n; i++) s.add(readValue(r)); return s; }
+    case T.DATE: return new Date(r.f64());
+    case T.ERROR: {
+      const name = r.str(), message = r.str(), stack = r.str();
+      const code = readValue(r);
+      const e = new Error(message);
+      e.name = name;
+      e.stack = stack || `${name}: ${message}`;
+      if (code !== undefined) (e as Error & { code?: unknown }).code = code;
+      return e;
+    }
+    case T.BINARY: {
+      const code = r.u8(); const off = r.f64(); const len = r.f64();
+      const abs = r.segBase + off;
+      if (!(abs >= 0 && len >= 0 && abs + len <= r.bytes.byteLength)) throw corrupt('binary segment out of range');
+      const v = viewAs(code, r.bytes, abs, len);
+      if (v === undefined) throw corrupt(`unknown binary kind ${code}`);
+      return v;
+    }
+    default: throw corrupt(`unknown value tag ${tag}`);
+  }
+}
+
+export function decodeValue(payload: Uint8Array): unknown {
+  return readValue(new Reader(payload));
+}

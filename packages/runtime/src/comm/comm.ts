@@ -1,0 +1,215 @@
+/**
+ * The point-to-point half of a communicator. Collective operations are added
+ * by @tsmpi/collectives, which subclasses this class and uses only its public
+ * point-to-point methods on a shadow context (`collectiveChannel()`).
+ */
+import { ANY_SOURCE, ANY_TAG, PROC_NULL } from '../constants.js';
+import { ErrorCode, tsmpiError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { Message } from '../engine/message.js';
+import { decodeMessage, encodeMessage, messageBytes } from './message-codec.js';
+import { Request } from './request.js';
+import { Status } from './status.js';
+import { checkBuffer, checkDest, checkSource, checkTag } from './validate.js';
+
+type BufferArg = ArrayBufferView | ArrayBuffer;
+
+/** Handlers the runtime installs (abort goes to the launcher). */
+export interface CommHooks { abort(code: number): never }
+
+export class Comm {
+  /** @internal */ readonly engine: Engine;
+  /** @internal context id of this communicator's point-to-point traffic. */ readonly context: number;
+  /** @internal world rank of each member, by rank in this communicator. */ readonly group: readonly number[];
+  readonly rank: number;
+  readonly size: number;
+  /** @internal */ readonly hooks: CommHooks;
+  private readonly toLocal: Map<number, number>;
+  private freed = false;
+  private shadow: Comm | undefined;
+
+  /** @internal Communicators are made by `init()`, `dup()`, `split()` and `createCart()`. */
+  constructor(engine: Engine, context: number, group: readonly number[], hooks: CommHooks) {
+    this.engine = engine;
+    this.context = context;
+    this.group = group;
+    this.size = group.length;
+    this.hooks = hooks;
+    this.toLocal = new Map(group.map((w, i) => [w, i]));
+    const me = this.toLocal.get(engine.rank);
+    if (me === undefined) throw tsmpiError(ErrorCode.INTERNAL, 'rank is not a member of its communicator');
+    this.rank = me;
+  }
+
+  /** mpi4py spelling. */
+  Get_rank(): number { return this.rank; }
+  Get_size(): number { return this.size; }
+
+  /** @internal A communicator of the same class over another context and group. */
+  derive(context: number, group: readonly number[]): this {
+    const Ctor = this.constructor as new (e: Engine, c: number, g: readonly number[], h: CommHooks) => this;
+    return new Ctor(this.engine, context, group, this.hooks);
+  }
+
+  /**
+   * @internal A point-to-point communicator on this one's collective context:
+   * collectives talk through it, so their messages never match user receives.
+   */
+  collectiveChannel(): Comm {
+    this.shadow ??= new Comm(this.engine, this.context + 1, this.group, this.hooks);
+    return this.shadow;
+  }
+
+  /** Release this communicator (further calls fail with TSMPI_ERR_STATE). */
+  free(): void { this.freed = true; }
+  /** mpi4py spelling. */
+  Free(): void { this.free(); }
+
+  protected alive(): void {
+    if (this.freed) throw tsmpiError(ErrorCode.STATE, 'this communicator was freed; use one that is still valid');
+  }
+
+  private statusOf(m: Message) {
+    return { source: this.toLocal.get(m.src) ?? m.src, tag: m.tag, count: m.payload.byteLength };
+  }
+
+  // ---- values (lowercase, mpi4py's pickle family) ----
+
+  /** Send any value; resolves once it is on its way (buffered or handed to the OS). */
+  send(value: unknown, dest: number, tag = 0): Promise<void> {
+    try {
+      return this.isend(value, dest, tag).wait() as Promise<void>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  isend(value: unknown, dest: number, tag = 0): Request<undefined> {
+    this.alive();
+    const d = checkDest(dest, this.size);
+    const t = checkTag(tag, false);
+    if (d === PROC_NULL) return Request.resolved(undefined);
+    const out = encodeMessage(value);
+    return Request.from(this.engine.send(this.context, this.group[d]!, t, out.enc, out.parts, out.byteLength).then(() => undefined));
+  }
+
+  /** Receive a value. `status`, if given, is filled with source, tag and byte count. */
+  recv<T = any>(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<T> {
+    try {
+      return this.irecv<T>(source, tag).wait(status);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  irecv<T = any>(source: number = ANY_SOURCE, tag: number = ANY_TAG): Request<T> {
+    return this.post(source, tag, (m) => decodeMessage(m.enc, m.payload) as T, null as T);
+  }
+
+  private post<T>(source: number, tag: number, take: (m: Message) => T, nullValue: T): Request<T> {
+    this.alive();
+    const s = checkSource(source, this.size);
+    const t = checkTag(tag, true);
+    if (s === PROC_NULL) return Request.resolved(nullValue, { source: PROC_NULL, tag: ANY_TAG, count: 0 });
+    const r = new Request<T>();
+    const world = s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!;
+    r.canceller = this.engine.post(this.context, world, t, (m) => {
+      const st = this.statusOf(m);
+      try {
+        r.complete(take(m), st);
+      } catch (err) {
+        r.fail(err, st);
+      }
+    });
+    return r;
+  }
+
+  /** Send `value` to `dest` and receive from `source` at once (no deadlock in a ring). */
+  async sendrecv<T = any>(value: unknown, dest: number, sendtag = 0, source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status): Promise<T> {
+    const r = this.irecv<T>(source, recvtag);
+    const s = this.isend(value, dest, sendtag);
+    const [v] = await Promise.all([r.wait(status), s.wait()]);
+    return v;
+  }
+
+  /** Wait for a matching message without receiving it; resolves with its Status. */
+  async probe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<Status> {
+    this.alive();
+    const s = checkSource(source, this.size);
+    const t = checkTag(tag, true);
+    const st = status ?? new Status();
+    if (s === PROC_NULL) { st.assign({ source: PROC_NULL, tag: ANY_TAG, count: 0 }); return st; }
+    const m = await this.engine.probe(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t);
+    st.assign(this.statusOf(m));
+    return st;
+  }
+
+  /** True if a matching message is waiting now (fills `status`). */
+  iprobe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): boolean {
+    this.alive();
+    const s = checkSource(source, this.size);
+    const t = checkTag(tag, true);
+    if (s === PROC_NULL) { status?.assign({ source: PROC_NULL, tag: ANY_TAG, count: 0 }); return true; }
+    const m = this.engine.peek(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t);
+    if (m && status) status.assign(this.statusOf(m));
+    return m !== undefined;
+  }
+
+  // ---- buffers (Uppercase, mpi4py's buffer family) ----
+
+  /** Send the raw bytes of a typed array (any kind), Buffer or ArrayBuffer. */
+  Send(buf: BufferArg, dest: number, tag = 0): Promise<void> {
+    try {
+      return this.Isend(buf, dest, tag).wait() as Promise<void>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  Isend(buf: BufferArg, dest: number, tag = 0): Request<undefined> {
+    checkBuffer(buf, 'Send buffer');
+    return this.isend(buf, dest, tag);
+  }
+
+  /**
+   * Receive into `buf` in place. A message larger than `buf` fails with
+   * TSMPI_ERR_TRUNCATE (and is consumed: later messages are still delivered).
+   * Resolves with the Status.
+   */
+  Recv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<Status> {
+    try {
+      const st = status ?? new Status();
+      return this.Irecv(buf, source, tag).wait(st).then(() => st);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  Irecv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG): Request<undefined> {
+    const dst = checkBuffer(buf, 'Recv buffer');
+    return this.post(source, tag, (m) => {
+      const bytes = messageBytes(m.enc, m.payload);
+      if (!bytes) {
+        throw tsmpiError(ErrorCode.BUFFER, `the message from rank ${this.toLocal.get(m.src)} (tag ${m.tag}) is a value sent with send(), not a buffer; receive it with recv()`);
+      }
+      if (bytes.byteLength > dst.byteLength) {
+        throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.toLocal.get(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
+      }
+      dst.set(bytes);
+      return undefined;
+    }, undefined);
+  }
+
+  /** Buffer-mode sendrecv: send `sendbuf`, receive into `recvbuf`. */
+  async Sendrecv(sendbuf: BufferArg, dest: number, sendtag: number, recvbuf: BufferArg, source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status): Promise<Status> {
+    const st = status ?? new Status();
+    const r = this.Irecv(recvbuf, source, recvtag);
+    const s = this.Isend(sendbuf, dest, sendtag);
+    await Promise.all([r.wait(st), s.wait()]);
+    return st;
+  }
+
+  /** End the whole job with `code` (mpi4py's `Comm.Abort`). Does not return. */
+  abort(code = 1): never { return this.hooks.abort(code); }
+  Abort(code = 1): never { return this.abort(code); }
+}

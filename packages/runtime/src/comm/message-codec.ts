@@ -1,0 +1,33 @@
+/**
+ * Choose a message's encoding: a bare typed array, Buffer or ArrayBuffer goes
+ * as its raw bytes (no encoder touches them); anything else goes through the
+ * structured value codec, with its binary parts still sent as raw segments.
+ */
+import { Encoding } from '../constants.js';
+import { decodeValue, encodeValue } from '../codec/value-codec.js';
+import { binaryCode, bytesOf, viewAs } from '../codec/typed-arrays.js';
+
+export interface Outgoing { enc: number; parts: Uint8Array[]; byteLength: number }
+
+export function encodeMessage(value: unknown): Outgoing {
+  const code = binaryCode(value);
+  if (code !== undefined) {
+    const bytes = bytesOf(value as ArrayBufferView | ArrayBuffer);
+    return { enc: code, parts: [bytes], byteLength: bytes.byteLength };
+  }
+  const { parts, byteLength } = encodeValue(value);
+  return { enc: Encoding.VALUE, parts, byteLength };
+}
+
+export function decodeMessage(enc: number, payload: Uint8Array): unknown {
+  if (enc === Encoding.VALUE) return decodeValue(payload);
+  return viewAs(enc === Encoding.RAW ? Encoding.UINT8 : enc, payload, 0, payload.byteLength);
+}
+
+/** The raw bytes of a message for the buffer family, or undefined when it is not binary. */
+export function messageBytes(enc: number, payload: Uint8Array): Uint8Array | undefined {
+  if (enc !== Encoding.VALUE) return payload;
+  const v = decodeValue(payload);
+  if (typeof v === 'object' && v !== null && (ArrayBuffer.isView(v) || v instanceof ArrayBuffer)) return bytesOf(v as ArrayBufferView);
+  return undefined;
+}

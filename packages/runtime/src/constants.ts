@@ -1,0 +1,70 @@
+/**
+ * Every reserved number of the runtime in one place: wildcards, frame kinds,
+ * context ids, wire limits and the environment variables the launcher sets.
+ */
+
+/** Receive from any source (mpi4py's `MPI.ANY_SOURCE`). */
+export const ANY_SOURCE = -1;
+/** Receive with any tag (mpi4py's `MPI.ANY_TAG`). Matches only user tags (>= 0). */
+export const ANY_TAG = -1;
+/** The null process: sends to it and receives from it complete at once. */
+export const PROC_NULL = -2;
+/** Result marker of `Request.waitany` over requests that are all inactive. */
+export const UNDEFINED = -32766;
+
+/** Largest user tag (MPI guarantees at least 32767; we allow 2^31-1). */
+export const TAG_UB = 0x7fffffff;
+
+/** Frame kinds: the first element of every frame header. */
+export const FrameKind = {
+  /** A point-to-point or collective message. */
+  MSG: 1,
+} as const;
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+
+/**
+ * Payload encodings (header field `enc`). 0 is the structured value codec;
+ * 1..13 are a bare typed array / ArrayBuffer / Buffer sent as raw bytes.
+ */
+export const Encoding = {
+  VALUE: 0,
+  INT8: 1, UINT8: 2, UINT8_CLAMPED: 3, INT16: 4, UINT16: 5, INT32: 6, UINT32: 7,
+  FLOAT32: 8, FLOAT64: 9, BIGINT64: 10, BIGUINT64: 11, ARRAY_BUFFER: 12, BUFFER: 13,
+  /** Raw bytes sent by the buffer family (`Send`); the receiver decides the type. */
+  RAW: 14,
+} as const;
+
+/**
+ * Context ids. Each communicator owns two consecutive ids: an even one for its
+ * point-to-point traffic and the next odd one for its collectives, so the two
+ * can never cross-match. The world communicator owns 0 and 1.
+ */
+export const WORLD_CONTEXT = 0;
+export const FIRST_FREE_CONTEXT = 2;
+
+/** Wire limits, checked on every frame before anything is allocated. */
+export const FRAME_PREFIX_BYTES = 12;
+export const MAX_HEADER_BYTES = 4096;
+/** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
+
+/** Handshake sizes (see wire/handshake.ts). */
+export const NONCE_BYTES = 32;
+export const MAC_BYTES = 32;
+
+/** Environment variables set by tsmpiexec for each rank. */
+export const Env = {
+  RANK: 'TSMPI_RANK',
+  SIZE: 'TSMPI_SIZE',
+  LOCAL_RANK: 'TSMPI_LOCAL_RANK',
+  LOCAL_SIZE: 'TSMPI_LOCAL_SIZE',
+  JOB: 'TSMPI_JOB',
+  HOST_ID: 'TSMPI_HOST_ID',
+  TRANSPORT: 'TSMPI_TRANSPORT',
+  BIND: 'TSMPI_BIND',
+  SOCKET_DIR: 'TSMPI_SOCKET_DIR',
+  MAX_MESSAGE: 'TSMPI_MAX_MESSAGE',
+} as const;
+
+/** Transports a job can use. `tcp` uses Unix sockets between ranks of one host. */
+export type TransportName = 'tcp' | 'ws' | 'inprocess';

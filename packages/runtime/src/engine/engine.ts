@@ -1,0 +1,113 @@
+/**
+ * The engine of one rank: sends frames through the transport (or straight to
+ * itself), sorts arrivals into per-context matchers, and keeps the logical
+ * clock that measures rounds on the critical path.
+ */
+import { FrameKind } from '../constants.js';
+import { ErrorCode, tsmpiError } from '../errors.js';
+import type { Transport } from '../transport/transport.js';
+import type { FrameHeader } from '../wire/header.js';
+import { hold } from './keep-alive.js';
+import { Matcher, type Posted, type Probe } from './matcher.js';
+import type { Message } from './message.js';
+
+export class Engine {
+  /** Logical clock: 1 + the deepest message this rank's sends depend on. */
+  clock = 0;
+  /** Next free context id (kept in step on all ranks by communicator creation). */
+  nextContext: number;
+  private readonly matchers = new Map<number, Matcher>();
+  private inflight = new Set<Promise<void>>();
+  private fatal: Error | undefined;
+  transport: Transport | undefined;
+
+  constructor(readonly rank: number, readonly size: number, firstFreeContext: number) {
+    this.nextContext = firstFreeContext;
+  }
+
+  matcher(ctx: number): Matcher {
+    let m = this.matchers.get(ctx);
+    if (!m) { m = new Matcher(); this.matchers.set(ctx, m); }
+    return m;
+  }
+
+  /** Called by the transport for every arriving frame. */
+  onFrame(header: FrameHeader, payload: Uint8Array): void {
+    if (header.kind !== FrameKind.MSG) return;
+    if (header.src < 0 || header.src >= this.size) {
+      this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `frame from rank ${header.src}, outside the job of ${this.size}`));
+      return;
+    }
+    this.matcher(header.ctx).arrive({ src: header.src, tag: header.tag, enc: header.enc, payload, depth: header.depth });
+  }
+
+  /**
+   * A broken peer leaves the job in an unknown state: by default report and end
+   * this rank, so the launcher ends the job instead of letting it hang.
+   */
+  fatalHandler: (err: Error) => void = (err) => {
+    process.stderr.write(`tsmpi: rank ${this.rank}: ${err.message}\n`);
+    process.exit(1);
+  };
+
+  onFatal(err: Error): void {
+    if (this.fatal) return;
+    this.fatal = err;
+    this.fatalHandler(err);
+  }
+
+  send(ctx: number, dest: number, tag: number, enc: number, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
+    const header: FrameHeader = { kind: FrameKind.MSG, ctx, src: this.rank, tag, enc, depth: this.clock + 1 };
+    if (dest === this.rank) {
+      const payload = new Uint8Array(byteLength);
+      let off = 0;
+      for (const p of parts) { payload.set(p, off); off += p.byteLength; }
+      // Deliver asynchronously, as a remote message would arrive.
+      queueMicrotask(() => this.onFrame(header, payload));
+      return Promise.resolve();
+    }
+    if (!this.transport) return Promise.reject(tsmpiError(ErrorCode.INTERNAL, 'no transport'));
+    const release = hold();
+    const p = this.transport.send(dest, header, parts, byteLength);
+    const tracked = p.then(release, (e) => { release(); throw e; });
+    const quiet = tracked.catch(() => {});
+    this.inflight.add(quiet);
+    void quiet.then(() => this.inflight.delete(quiet));
+    return tracked;
+  }
+
+  /** Post a receive. The delivery callback runs synchronously at match time. */
+  post(ctx: number, source: number, tag: number, deliver: (m: Message) => void): () => boolean {
+    const release = hold();
+    const posted: Posted = {
+      source, tag,
+      deliver: (m) => { release(); this.clock = Math.max(this.clock, m.depth); deliver(m); },
+    };
+    const cancel = this.matcher(ctx).post(posted);
+    return () => { const c = cancel(); if (c) release(); return c; };
+  }
+
+  peek(ctx: number, source: number, tag: number): Message | undefined {
+    return this.matcher(ctx).peek(source, tag);
+  }
+
+  probe(ctx: number, source: number, tag: number): Promise<Message> {
+    const release = hold();
+    return new Promise((resolve) => {
+      const p: Probe = { source, tag, found: (m) => { release(); resolve(m); } };
+      this.matcher(ctx).probe(p);
+    });
+  }
+
+  /** Wait until every send so far has been handed to the operating system. */
+  async flush(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+
+  /** Receives and probes still waiting, by context (for the timeout report). */
+  waiting() {
+    const out: { ctx: number; source: number; tag: number; kind: string }[] = [];
+    for (const [ctx, m] of this.matchers) for (const w of m.waiting()) out.push({ ctx, ...w });
+    return out;
+  }
+}

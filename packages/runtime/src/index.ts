@@ -1,0 +1,18 @@
+export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, Env, Encoding, FrameKind, WORLD_CONTEXT, FIRST_FREE_CONTEXT } from './constants.js';
+export { TsmpiError, ErrorCode, tsmpiError } from './errors.js';
+export { Status } from './comm/status.js';
+export { Request } from './comm/request.js';
+export { Comm, type CommHooks } from './comm/comm.js';
+export { checkBuffer, checkDest, checkTag, describe } from './comm/validate.js';
+export { encodeMessage, decodeMessage } from './comm/message-codec.js';
+export { encodeValue, decodeValue } from './codec/value-codec.js';
+export { type TypedArray, isTypedArray, bytesOf, binaryCode } from './codec/typed-arrays.js';
+export { Engine } from './engine/engine.js';
+export { init, finalize, wtime, wtick, getProcessorName, isInitialized, isFinalized, createInProcessWorld, type CommClass } from './init.js';
+export { readLaunchEnv, type LaunchEnv, type TransportChoice } from './launch/env.js';
+export type { RankToAgent, AgentToRank, WaitReport } from './launch/control-messages.js';
+export type { Card, Transport } from './transport/transport.js';
+export { FrameDecoder } from './wire/frame-decoder.js';
+export { encodeFrameHead } from './wire/frame-encoder.js';
+export { acceptHandshake, connectHandshake } from './wire/handshake.js';
+export { type FrameHeader } from './wire/header.js';

@@ -1,0 +1,34 @@
+/**
+ * What the engine needs from a transport: deliver whole frames to any world
+ * rank, in order per (sender, receiver) pair, and hand incoming frames up.
+ * Everything above (matching, communicators, collectives) is the same for
+ * TCP, WebSocket and the in-process transport used by tests.
+ */
+import type { FrameHeader } from '../wire/header.js';
+
+/** How to reach a rank: published at start-up, assembled into the job's table by the launcher. */
+export interface Card {
+  /** Identifies the host (agent) the rank runs on: ranks with the same hostId may use the same-host path. */
+  hostId: string;
+  tcp?: { host: string; port: number };
+  unix?: string;
+  ws?: string;
+}
+
+export interface TransportEvents {
+  /** A frame arrived from `header.src` (already authenticated as that rank). */
+  onFrame(header: FrameHeader, payload: Uint8Array): void;
+  /** A peer broke the protocol or the connection failed in a way the job cannot recover from. */
+  onFatal(error: Error): void;
+}
+
+export interface Transport {
+  /** Start accepting connections; resolves with this rank's card. */
+  listen(): Promise<Card>;
+  /** The job's table of cards, indexed by world rank. */
+  setPeers(cards: Card[]): void;
+  /** Send one frame; resolves once its bytes are handed to the operating system. */
+  send(dest: number, header: FrameHeader, parts: readonly Uint8Array[], byteLength: number): Promise<void>;
+  /** Flush and close every connection and listener. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+/**
+ * A state machine that turns a byte stream into frames. Large payloads are
+ * copied chunk by chunk straight into one buffer allocated from the length
+ * prefix (never collected and concatenated), and every length is checked
+ * against its limit before anything is allocated.
+ */
+import { FRAME_PREFIX_BYTES, MAX_HEADER_BYTES } from '../constants.js';
+import { ErrorCode, tsmpiError } from '../errors.js';
+import { type FrameHeader, unpackHeader } from './header.js';
+
+const State = { PREFIX: 0, HEADER: 1, PAYLOAD: 2 } as const;
+
+export type FrameHandler = (header: FrameHeader, payload: Uint8Array) => void;
+
+export class FrameDecoder {
+  private state: number = State.PREFIX;
+  private small = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + MAX_HEADER_BYTES);
+  private have = 0;
+  private headerLen = 0;
+  private payloadLen = 0;
+  private header: FrameHeader | undefined;
+  private payload: Uint8Array | undefined;
+  private filled = 0;
+  private failed = false;
+
+  constructor(private readonly onFrame: FrameHandler, private readonly maxPayload: number) {}
+
+  /** Feed bytes; throws a TSMPI_ERR_PROTOCOL error on garbage (the caller drops the connection). */
+  push(chunk: Uint8Array): void {
+    if (this.failed) return;
+    try {
+      this.consume(chunk);
+    } catch (err) {
+      this.failed = true;
+      throw err;
+    }
+  }
+
+  /** True when the stream ended between frames (a clean end). */
+  get idle(): boolean { return this.state === State.PREFIX && this.have === 0; }
+
+  private consume(chunk: Uint8Array): void {
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.state === State.PAYLOAD) {
+        const n = Math.min(chunk.length - off, this.payloadLen - this.filled);
+        this.payload!.set(chunk.subarray(off, off + n), this.filled);
+        this.filled += n; off += n;
+        if (this.filled === this.payloadLen) this.emit();
+        continue;
+      }
+      const want = this.state === State.PREFIX ? FRAME_PREFIX_BYTES : FRAME_PREFIX_BYTES + this.headerLen;
+      const n = Math.min(chunk.length - off, want - this.have);
+      this.small.set(chunk.subarray(off, off + n), this.have);
+      this.have += n; off += n;
+      if (this.have < want) continue;
+      if (this.state === State.PREFIX) {
+        this.headerLen = this.small.readUInt32LE(0);
+        this.payloadLen = this.small.readUInt32LE(4) + this.small.readUInt32LE(8) * 0x100000000;
+        if (this.headerLen === 0 || this.headerLen > MAX_HEADER_BYTES) {
+          throw tsmpiError(ErrorCode.PROTOCOL, `frame header of ${this.headerLen} bytes (limit ${MAX_HEADER_BYTES}): the peer is not a compatible tsmpi rank`);
+        }
+        if (this.payloadLen > this.maxPayload) {
+          throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes exceeds the limit of ${this.maxPayload} (raise TSMPI_MAX_MESSAGE if this is intended)`);
+        }
+        this.state = State.HEADER;
+      } else {
+        this.header = unpackHeader(this.small.subarray(FRAME_PREFIX_BYTES, want));
+        // A fresh, zero-offset buffer: every typed-array view into it is aligned.
+        this.payload = new Uint8Array(this.payloadLen);
+        this.filled = 0;
+        if (this.payloadLen === 0) this.emit(); else this.state = State.PAYLOAD;
+      }
+    }
+  }
+
+  private emit(): void {
+    const header = this.header!, payload = this.payload!;
+    this.state = State.PREFIX; this.have = 0; this.header = undefined; this.payload = undefined;
+    this.onFrame(header, payload);
+  }
+}
