@@ -6,6 +6,7 @@
  * Without an explicit finalize(), it runs when the program has nothing left to do.
  */
 import { hostname } from 'node:os';
+import { debug } from './debug.js';
 import { FIRST_FREE_CONTEXT, WORLD_CONTEXT } from './constants.js';
 import { Comm, type CommHooks } from './comm/comm.js';
 import { Engine } from './engine/engine.js';
@@ -111,10 +112,14 @@ export function finalize(): Promise<void> {
     const release = hold();
     try {
       const r = await runtime;
+      debug('finalize: flushing');
       await r.engine.flush();
+      debug('finalize: closing barrier');
       if (r.channel) await r.channel.request({ t: 'finalize', rank: r.engine.rank }, 'release');
       r.channel?.close();
+      debug('finalize: closing transport');
       await r.transport?.close();
+      debug('finalize: done');
     } finally {
       release();
     }

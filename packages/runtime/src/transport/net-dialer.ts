@@ -32,7 +32,7 @@ export class NetDialer implements Dialer {
   constructor(private readonly o: NetDialerOptions) {}
 
   async listen(onStream: (s: Duplex) => void): Promise<Card> {
-    const onConn = (s: net.Socket) => { s.setNoDelay(true); onStream(s); };
+    const onConn = (s: net.Socket) => { s.setNoDelay(true); s.unref(); onStream(s); };
     const tcp = net.createServer({ noDelay: true }, onConn);
     tcp.unref();
     await listenOn(tcp, { host: this.o.bind, port: 0 });

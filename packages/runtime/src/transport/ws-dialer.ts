@@ -20,7 +20,9 @@ export class WsDialer implements Dialer {
     // The HTTP server must not keep a finished rank alive.
     (server as unknown as { _server?: { unref(): void } })._server?.unref();
     server.on('connection', (ws) => {
-      (ws as unknown as { _socket?: { setNoDelay(b: boolean): void } })._socket?.setNoDelay(true);
+      const sock = (ws as unknown as { _socket?: { setNoDelay(b: boolean): void; unref(): void } })._socket;
+      sock?.setNoDelay(true);
+      sock?.unref();
       onStream(createWebSocketStream(ws));
     });
     this.server = server;

@@ -1,0 +1,20 @@
+/** The launcher's fixed numbers: exit codes, grace periods, defaults. */
+export const ExitCode = {
+  OK: 0,
+  /** A rank failed in a way that gives no code of its own; also an uncaught exception. */
+  FAILURE: 1,
+  /** Bad command line. */
+  USAGE: 2,
+  /** `--timeout` expired (same as GNU timeout). */
+  TIMEOUT: 124,
+  /** The program could not be started (not found, not executable). */
+  CANNOT_RUN: 127,
+} as const;
+
+/** Between SIGTERM and SIGKILL when ending a job. */
+export const KILL_GRACE_MS = 2000;
+
+/** Signals the launcher forwards to every rank as they are (as Open MPI does). */
+export const FORWARDED_SIGNALS = ['SIGUSR1', 'SIGUSR2', 'SIGCONT'] as const;
+/** Signals that end the job (128 + signal number). */
+export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

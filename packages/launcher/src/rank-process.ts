@@ -1,0 +1,71 @@
+/**
+ * One rank's process on this host: started in its own process group (so the
+ * launcher can end it and everything it started), with a control channel,
+ * its output relayed in whole lines, and stdin only for rank 0.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { AgentToRank, RankToAgent } from '@tsmpi/runtime';
+import { relayLines } from './output-relay.js';
+import type { Command } from './program.js';
+
+export interface RankExit { rank: number; pid: number; code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }
+
+export interface RankProcessOptions {
+  rank: number;
+  command: Command;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin: boolean;
+  tagOutput: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  onMessage(rank: number, m: RankToAgent): void;
+  onExit(e: RankExit): void;
+}
+
+export class RankProcess {
+  readonly child: ChildProcess;
+  exited = false;
+
+  constructor(readonly o: RankProcessOptions) {
+    this.child = spawn(o.command.file, o.command.args, {
+      cwd: o.cwd,
+      env: o.env,
+      detached: true,
+      stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const prefix = o.tagOutput ? `[${o.rank}] ` : '';
+    const outDone = relayLines(this.child.stdout!, o.stdout as NodeJS.WritableStream & import('node:stream').Writable, prefix);
+    const errDone = relayLines(this.child.stderr!, o.stderr as NodeJS.WritableStream & import('node:stream').Writable, prefix);
+    if (o.stdin && this.child.stdin) {
+      this.child.stdin.on('error', () => { /* the rank closed its stdin: fine */ });
+      process.stdin.pipe(this.child.stdin);
+    }
+    this.child.on('message', (m: RankToAgent) => o.onMessage(o.rank, m));
+    this.child.on('error', () => { /* the channel to a dying rank; exit is reported by 'exit'/'close' */ });
+    let spawnError: Error | undefined;
+    this.child.once('error', (err) => { spawnError = err; });
+    // 'close' waits for the output streams too, so no line is lost after exit.
+    this.child.on('close', (code, signal) => {
+      void Promise.all([outDone, errDone]).then(() => {
+        this.exited = true;
+        if (o.stdin && this.child.stdin) process.stdin.unpipe(this.child.stdin);
+        o.onExit({ rank: o.rank, pid: this.child.pid ?? -1, code, signal, spawnError });
+      });
+    });
+  }
+
+  get pid(): number { return this.child.pid ?? -1; }
+
+  send(m: AgentToRank): void {
+    if (this.exited || !this.child.connected) return;
+    this.child.send(m, (err) => { void err; /* a rank that just died: its exit is handled elsewhere */ });
+  }
+
+  /** Signal the rank's whole process group. */
+  kill(signal: NodeJS.Signals): void {
+    if (this.exited || this.child.pid === undefined) return;
+    try { process.kill(-this.child.pid, signal); } catch { /* already gone */ }
+  }
+}

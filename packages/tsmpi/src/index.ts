@@ -1,0 +1,7 @@
+/**
+ * tsmpi: MPI-style message passing for TypeScript. One import gives the
+ * runtime (point-to-point, init/finalize), the collectives and communicators.
+ */
+export * from '@tsmpi/runtime';
+export * from '@tsmpi/collectives';
+export { init } from '@tsmpi/collectives';
