@@ -1,0 +1,52 @@
+/**
+ * As a user outside this repository installs it: the four packages packed with
+ * `npm pack` and installed together into an empty project give a working
+ * `import { init } from 'tsmpi'` and `npx tsmpiexec`, for JavaScript and TypeScript.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/run-job.js';
+
+const WORKSPACES = ['packages/runtime', 'packages/collectives', 'packages/launcher', 'packages/tsmpi'];
+let dir: string;
+let project: string;
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+
+describe('npm pack + install into an empty project', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsmpi-pack-'));
+    const packs = join(dir, 'packs');
+    project = join(dir, 'project');
+    for (const ws of WORKSPACES) npm(['pack', '--silent', '--pack-destination', packs], join(ROOT, ws));
+    const tarballs = readdirSync(packs).map((f) => join(packs, f));
+    expect(tarballs).toHaveLength(4);
+    npm(['init', '-y'], (execFileSync('mkdir', ['-p', project]), project));
+    npm(['pkg', 'set', 'type=module'], project);
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], project);
+  }, 300_000);
+
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+  const job = `import { init, SUM } from 'tsmpi';
+const comm = await init();
+const total = await comm.allreduce(comm.rank + 1, SUM);
+const echoed = await comm.sendrecv(new Float64Array([comm.rank]), (comm.rank + 1) % comm.size, 0, (comm.rank + comm.size - 1) % comm.size, 0);
+console.log('rank', comm.rank, 'of', comm.size, 'total', total, 'from', echoed[0]);
+`;
+
+  for (const [name, file] of [['JavaScript', 'job.mjs'], ['TypeScript', 'job.ts']] as const) {
+    it(`runs a ${name} job with npx tsmpiexec`, () => {
+      writeFileSync(join(project, file), file.endsWith('.ts') ? job.replace('const comm', 'const comm: Awaited<ReturnType<typeof init>>') : job);
+      const r = spawnSync('npx', ['--no-install', 'tsmpiexec', '-n', '3', file], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trim().split('\n').sort();
+      expect(lines).toEqual([0, 1, 2].map((k) => `rank ${k} of 3 total 6 from ${(k + 2) % 3}`));
+    }, 90_000);
+  }
+});
