@@ -64,6 +64,8 @@ export const Env = {
   BIND: 'TSMPI_BIND',
   SOCKET_DIR: 'TSMPI_SOCKET_DIR',
   MAX_MESSAGE: 'TSMPI_MAX_MESSAGE',
+  /** `LOW-HIGH`: listen only on ports in this range (for firewalls). */
+  PORTS: 'TSMPI_PORTS',
 } as const;
 
 /** Transports a job can use. `tcp` uses Unix sockets between ranks of one host. */

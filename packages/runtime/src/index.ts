@@ -16,3 +16,4 @@ export { FrameDecoder } from './wire/frame-decoder.js';
 export { encodeFrameHead } from './wire/frame-encoder.js';
 export { acceptHandshake, connectHandshake } from './wire/handshake.js';
 export { type FrameHeader } from './wire/header.js';
+export { listenInRange, parsePortRange } from './transport/listen.js';

@@ -75,8 +75,8 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const { secret } = await channel.request({ t: 'hello', rank: env.rank }, 'secret');
     const engine = new Engine(env.rank, env.size, FIRST_FREE_CONTEXT);
     const dialer = env.transport === 'ws'
-      ? new WsDialer({ hostId: env.hostId, bind: env.bind })
-      : new NetDialer({ hostId: env.hostId, bind: env.bind, socketDir: env.socketDir, rank: env.rank, sameHostPath: env.transport === 'auto' });
+      ? new WsDialer({ hostId: env.hostId, bind: env.bind, ports: env.ports })
+      : new NetDialer({ hostId: env.hostId, bind: env.bind, socketDir: env.socketDir, rank: env.rank, sameHostPath: env.transport === 'auto', ports: env.ports });
     const transport = new StreamTransport({
       rank: env.rank,
       secret: Buffer.from(secret, 'hex'),

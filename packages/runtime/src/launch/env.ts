@@ -1,6 +1,7 @@
 /** The launch environment tsmpiexec gives each rank (absent → a singleton world of size 1). */
 import { DEFAULT_MAX_PAYLOAD_BYTES, Env } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
+import { parsePortRange } from '../transport/listen.js';
 
 export type TransportChoice = 'auto' | 'tcp' | 'ws';
 
@@ -15,6 +16,7 @@ export interface LaunchEnv {
   bind: string;
   socketDir: string | undefined;
   maxPayload: number;
+  ports: [number, number] | undefined;
 }
 
 function int(name: string, v: string | undefined): number {
@@ -44,5 +46,14 @@ export function readLaunchEnv(env: NodeJS.ProcessEnv = process.env): LaunchEnv |
     bind: env[Env.BIND] ?? '127.0.0.1',
     socketDir: env[Env.SOCKET_DIR] || undefined,
     maxPayload: env[Env.MAX_MESSAGE] ? int(Env.MAX_MESSAGE, env[Env.MAX_MESSAGE]) : DEFAULT_MAX_PAYLOAD_BYTES,
+    ports: ports(env[Env.PORTS]),
   };
+}
+
+function ports(v: string | undefined): [number, number] | undefined {
+  try {
+    return parsePortRange(v);
+  } catch (err) {
+    throw tsmpiError(ErrorCode.INIT, `${Env.PORTS}: ${(err as Error).message}`, err);
+  }
 }

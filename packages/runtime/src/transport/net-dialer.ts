@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Dialer } from './stream-transport.js';
 import type { Card } from './transport.js';
+import { listenInRange } from './listen.js';
 
 export interface NetDialerOptions {
   hostId: string;
@@ -15,6 +16,8 @@ export interface NetDialerOptions {
   rank: number;
   /** Use the Unix socket for same-host peers (false forces TCP everywhere). */
   sameHostPath: boolean;
+  /** Listen only on a port in this range. */
+  ports?: [number, number];
 }
 
 function listenOn(server: net.Server, arg: net.ListenOptions): Promise<void> {
@@ -35,10 +38,9 @@ export class NetDialer implements Dialer {
     const onConn = (s: net.Socket) => { s.setNoDelay(true); s.unref(); onStream(s); };
     const tcp = net.createServer({ noDelay: true }, onConn);
     tcp.unref();
-    await listenOn(tcp, { host: this.o.bind, port: 0 });
+    const port = await listenInRange(tcp, this.o.bind, this.o.ports);
     this.servers.push(tcp);
-    const addr = tcp.address() as net.AddressInfo;
-    const card: Card = { hostId: this.o.hostId, tcp: { host: this.o.bind, port: addr.port } };
+    const card: Card = { hostId: this.o.hostId, tcp: { host: this.o.bind, port } };
     if (this.o.socketDir && this.o.sameHostPath) {
       const path = join(this.o.socketDir, `r${this.o.rank}.sock`);
       rmSync(path, { force: true });

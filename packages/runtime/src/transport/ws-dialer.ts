@@ -1,5 +1,6 @@
 /** WebSocket streams (`ws`), for networks that only pass HTTP-upgradable traffic. */
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { listenInRange } from './listen.js';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
 import type { Dialer } from './stream-transport.js';
@@ -11,14 +12,17 @@ const WS_CHUNK = 4 << 20;
 export class WsDialer implements Dialer {
   readonly maxWrite = WS_CHUNK;
   private server: WebSocketServer | undefined;
+  private http: Server | undefined;
 
-  constructor(private readonly o: { hostId: string; bind: string }) {}
+  constructor(private readonly o: { hostId: string; bind: string; ports?: [number, number] }) {}
 
   async listen(onStream: (s: Duplex) => void): Promise<Card> {
-    const server = new WebSocketServer({ host: this.o.bind, port: 0, maxPayload: WS_CHUNK * 2, perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+    const http = createServer();
+    const port = await listenInRange(http, this.o.bind, this.o.ports);
     // The HTTP server must not keep a finished rank alive.
-    (server as unknown as { _server?: { unref(): void } })._server?.unref();
+    http.unref();
+    this.http = http;
+    const server = new WebSocketServer({ server: http, maxPayload: WS_CHUNK * 2, perMessageDeflate: false });
     server.on('connection', (ws) => {
       const sock = (ws as unknown as { _socket?: { setNoDelay(b: boolean): void; unref(): void } })._socket;
       sock?.setNoDelay(true);
@@ -26,7 +30,6 @@ export class WsDialer implements Dialer {
       onStream(createWebSocketStream(ws));
     });
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
     return { hostId: this.o.hostId, ws: `ws://${this.o.bind}:${port}` };
   }
 
@@ -49,5 +52,6 @@ export class WsDialer implements Dialer {
     if (!s) return;
     for (const c of s.clients) c.terminate();
     await new Promise<void>((r) => s.close(() => r()));
+    await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
   }
 }
