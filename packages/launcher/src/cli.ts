@@ -25,18 +25,32 @@ const EXAMPLES: [string, string][] = [
   ['tsmpiexec -n 2 hostname', 'any executable works; it sees TSMPI_RANK, OMPI_COMM_WORLD_RANK, PMI_RANK'],
 ];
 
-export function parseCli(argv: string[]): CliOptions {
+/** Parse tsmpiexec's command line; `env` gives MPIEXEC_TIMEOUT. Throws UsageError, or HelpShown after --help/--version. */
+// Paragraphs (yargs wraps them to the terminal's width).
+const EPILOGUE = [
+  'Each rank gets TSMPI_RANK, TSMPI_SIZE, TSMPI_LOCAL_RANK, TSMPI_LOCAL_SIZE, OMPI_COMM_WORLD_RANK/SIZE/LOCAL_RANK/LOCAL_SIZE, ' +
+    'PMI_RANK and PMI_SIZE. Output is relayed in whole lines; stdin goes to rank 0, other ranks read end-of-file.',
+  `Exit status: ${ExitCode.OK} when every rank exits 0; else the first failing rank's code (128+N for a rank killed by signal N, ` +
+    `the code given to abort()), after the other ranks are ended; ${ExitCode.TIMEOUT} when --timeout expires; 128+N when tsmpiexec ` +
+    `gets signal N (130: SIGINT, 143: SIGTERM); ${ExitCode.USAGE} for bad arguments; ${ExitCode.CANNOT_RUN} when the program is not found.`,
+].join('\n\n');
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   let failure: string | undefined;
   const y = yargs(argv)
     .scriptName('tsmpiexec')
     .usage('Usage: tsmpiexec -n N [options] program [args...]\n\nStart N ranks of one program that talk through tsmpi.')
-    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false })
-    .option('n', { alias: ['np'], type: 'number', describe: 'number of ranks', requiresArg: true })
+    // halt-at-non-option: everything from the program on is the program's. No short-option groups,
+    // so mpirun's single-dash `-np 4` means --np 4 (not -n -p). A repeated option: the last one counts.
+    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false, 'short-option-groups': false, 'duplicate-arguments-array': false })
+    // No `type` on -n and --timeout: we check them ourselves, so an error can quote what was typed.
+    .option('n', { alias: ['np'], describe: 'number of ranks (mpirun spelling -np also works)', requiresArg: true })
     .option('transport', { choices: ['auto', 'tcp', 'ws'] as const, default: 'auto' as const, describe: 'auto: Unix sockets between ranks of one host, TCP between hosts; tcp: TCP only; ws: WebSocket' })
     .option('tag-output', { alias: ['l'], type: 'boolean', default: false, describe: 'prefix each output line with [rank]' })
-    .option('timeout', { type: 'number', describe: `end the job after S seconds (exit ${ExitCode.TIMEOUT}); also MPIEXEC_TIMEOUT`, requiresArg: true })
+    .option('timeout', { describe: `end the job after S seconds (exit ${ExitCode.TIMEOUT}); also MPIEXEC_TIMEOUT`, requiresArg: true })
     .option('wdir', { type: 'string', describe: 'working directory of the ranks (default: the current one)', requiresArg: true })
     .example(EXAMPLES)
+    .epilogue(EPILOGUE)
     .version(version)
     .alias('V', 'version')
     .help('help')
@@ -44,18 +58,17 @@ export function parseCli(argv: string[]): CliOptions {
     .strictOptions()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
-    .fail((msg, err) => { failure = msg ?? err?.message ?? 'invalid arguments'; });
+    // One line: yargs spreads some messages ("Invalid values: ...") over several.
+    .fail((msg, err) => { failure = (msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '); });
   const a = y.parseSync();
   if (failure) throw new UsageError(failure);
   if (a.help || a.version) throw new HelpShown();
   const rest = (a._ ?? []).map(String);
   if (rest.length === 0) throw new UsageError('missing the program to run: tsmpiexec -n N program [args...]');
-  const np = a.n;
-  if (np === undefined) throw new UsageError('missing -n N: how many ranks to start');
-  if (!Number.isInteger(np) || np < 1) throw new UsageError(`-n ${np}: the number of ranks must be an integer of at least 1`);
-  const envTimeout = process.env.MPIEXEC_TIMEOUT ? Number(process.env.MPIEXEC_TIMEOUT) : undefined;
-  const timeout = a.timeout ?? envTimeout;
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout ${timeout}: give a number of seconds above 0`);
+  if (a.n === undefined) throw new UsageError('missing -n N: how many ranks to start');
+  const np = wholeNumber(String(a.n));
+  if (np === undefined || np < 1) throw new UsageError(`-n ${a.n}: the number of ranks must be a whole number of at least 1`);
+  const timeout = parseTimeout(a.timeout === undefined ? undefined : String(a.timeout), env.MPIEXEC_TIMEOUT);
   return {
     np,
     program: rest[0]!,
@@ -65,6 +78,21 @@ export function parseCli(argv: string[]): CliOptions {
     timeout,
     wdir: a.wdir ?? process.cwd(),
   };
+}
+
+function wholeNumber(s: string): number | undefined {
+  return /^\s*\d+\s*$/.test(s) ? Number(s) : undefined;
+}
+
+/** Seconds from --timeout, else from MPIEXEC_TIMEOUT (as Open MPI reads it); undefined: no limit. */
+function parseTimeout(flag: string | undefined, fromEnv: string | undefined): number | undefined {
+  const [given, where] = flag !== undefined ? [flag, '--timeout'] : [fromEnv, 'MPIEXEC_TIMEOUT='];
+  if (given === undefined || (flag === undefined && given.trim() === '')) return undefined;
+  const s = Number(given.trim() === '' ? NaN : given);
+  if (!(s > 0) || !Number.isFinite(s)) {
+    throw new UsageError(`${where}${where.endsWith('=') ? '' : ' '}${given}: give the time limit as a number of seconds above 0`);
+  }
+  return s;
 }
 
 /** Thrown after yargs printed --help or --version. */

@@ -29,7 +29,10 @@ export interface JobOptions {
   log(line: string): void;
 }
 
-interface RankState { proc: RankProcess; card?: Card; finalizing: boolean; exit?: RankExit }
+interface RankState { proc: RankProcess; card?: Card; finalizing: boolean; exit?: RankExit; aborted?: boolean }
+
+/** Signals this launcher sends to end a job: a rank that dies by one of them once the job is ending did not fail by itself. */
+const ENDED_BY_LAUNCHER = new Set<NodeJS.Signals>(['SIGTERM', 'SIGKILL']);
 
 const signalNumber = (s: NodeJS.Signals) => (osConstants.signals as Record<string, number>)[s] ?? 0;
 
@@ -94,7 +97,8 @@ export class Job {
         this.maybeRelease();
         break;
       case 'abort':
-        this.o.log(`tsmpiexec: rank ${rank} (pid ${st.proc.pid}) called abort(${m.code}); ending the job`);
+        st.aborted = true;
+        this.o.log(`tsmpiexec: rank ${rank} (pid ${st.proc.pid}) on ${hostname()} called abort(${m.code}); ending the job`);
         this.fail(m.code & 0xff, true);
         break;
       default:
@@ -127,22 +131,25 @@ export class Job {
   private onExit(e: RankExit): void {
     const st = this.ranks[e.rank]!;
     st.exit = e;
-    if (!this.ending) {
-      if (e.spawnError) {
-        this.o.log(`tsmpiexec: rank ${e.rank} could not start ${this.o.command.file}: ${e.spawnError.message}`);
-        this.fail(ExitCode.CANNOT_RUN);
-      } else if (e.signal) {
-        this.o.log(`tsmpiexec: rank ${e.rank} (pid ${e.pid}) on ${hostname()} was killed by signal ${e.signal}`);
-        this.fail(128 + signalNumber(e.signal));
-      } else if (e.code !== 0) {
-        this.o.log(`tsmpiexec: rank ${e.rank} (pid ${e.pid}) on ${hostname()} exited with code ${e.code}`);
-        this.fail(e.code ?? ExitCode.FAILURE);
-      } else {
-        this.maybeSendTable();
-        this.maybeRelease();
-      }
+    const failure = this.failureOf(e);
+    // One line per rank that failed by itself (not the ranks this launcher is ending, nor one that
+    // already said abort); the first failure's code is the job's.
+    if (failure && !st.aborted && !(this.ending && e.signal && ENDED_BY_LAUNCHER.has(e.signal))) {
+      this.o.log(failure.line);
+      this.fail(failure.code);
+    } else if (!failure && !this.ending) {
+      this.maybeSendTable();
+      this.maybeRelease();
     }
     if (this.ranks.every((r) => r.exit)) this.finish();
+  }
+
+  private failureOf(e: RankExit): { code: number; line: string } | undefined {
+    const where = `rank ${e.rank} (pid ${e.pid}) on ${hostname()}`;
+    if (e.spawnError) return { code: ExitCode.CANNOT_RUN, line: `tsmpiexec: rank ${e.rank} could not start ${this.o.command.program}: ${e.spawnError.message}` };
+    if (e.signal) return { code: 128 + signalNumber(e.signal), line: `tsmpiexec: ${where} was killed by signal ${e.signal}` };
+    if (e.code !== 0) return { code: e.code ?? ExitCode.FAILURE, line: `tsmpiexec: ${where} exited with code ${e.code}` };
+    return undefined;
   }
 
   /** End the job with `code` (the first failure wins; an abort overrides an exit code it caused). */

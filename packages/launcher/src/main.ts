@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let command;
   try {
-    command = programCommand(opts.program, opts.args, process.execPath, opts.wdir);
+    command = programCommand(opts.program, opts.args, process.execPath, opts.wdir, process.env);
   } catch (err) {
     if (err instanceof ProgramNotFound) {
       process.stderr.write(`tsmpiexec: ${err.message}\n`);

@@ -1,11 +1,24 @@
 /**
  * How to run the user's program: TypeScript through tsx's loader (no build
- * step), JavaScript with this Node, anything else as an executable.
+ * step), JavaScript with this Node, anything else as an executable started
+ * under the guardian (so it cannot outlive tsmpiexec, see guardian.ts).
  */
-import { existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
+import { delimiter, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export interface Command { file: string; args: string[]; isNode: boolean }
+export interface Command {
+  /** What to spawn, with its arguments. */
+  file: string;
+  args: string[];
+  /** The program as the user named it, for messages. */
+  program: string;
+  /**
+   * 'node': a Node rank spawned directly (it exits by itself when it loses
+   * tsmpiexec); 'guarded': any other executable, spawned under the guardian.
+   */
+  kind: 'node' | 'guarded';
+}
 
 const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 const JS = new Set(['.js', '.mjs', '.cjs']);
@@ -16,19 +29,48 @@ function tsx(): string {
   return tsxLoader;
 }
 
-export function programCommand(program: string, args: string[], node = process.execPath, cwd = process.cwd()): Command {
+/** The guardian's built entry (beside this file in dist/). */
+export const GUARDIAN = fileURLToPath(new URL('./guardian.js', import.meta.url));
+/** Preloaded into every Node rank: it exits when tsmpiexec goes away, even if the program never calls init(). */
+export const RANK_WATCH = new URL('./rank-watch.js', import.meta.url).href;
+
+export function programCommand(program: string, args: string[], node = process.execPath, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Command {
   const ext = extname(program).toLowerCase();
   if (TS.has(ext) || JS.has(ext)) {
     const path = resolve(cwd, program);
     if (!existsSync(path)) throw new ProgramNotFound(program);
     const pre = TS.has(ext) ? ['--import', tsx()] : [];
-    return { file: node, args: [...pre, path, ...args], isNode: true };
+    return { file: node, args: [...pre, '--import', RANK_WATCH, path, ...args], program, kind: 'node' };
   }
-  return { file: program, args, isNode: false };
+  const file = findExecutable(program, cwd, env.PATH ?? '');
+  if (!file) throw new ProgramNotFound(program);
+  return { file: node, args: [GUARDIAN, file, program, ...args], program, kind: 'guarded' };
+}
+
+/**
+ * Where `program` would be found as a shell finds it: a name with a slash is a
+ * path (relative to `cwd`), a bare name is looked up on PATH. Undefined: not
+ * found or not executable.
+ */
+export function findExecutable(program: string, cwd: string, path: string): string | undefined {
+  const candidates = program.includes('/')
+    ? [resolve(cwd, program)]
+    : path.split(delimiter).map((dir) => join(resolve(cwd, dir || '.'), program));
+  return candidates.find(isExecutableFile);
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    accessSync(p, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class ProgramNotFound extends Error {
   constructor(readonly program: string) {
-    super(`program not found: ${program} (give a path to a .ts/.js file or the name of an executable)`);
+    super(`program not found: ${program} (give a path to a .ts/.mts/.js/.mjs file, or an executable on PATH)`);
   }
 }

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AgentToRank, RankToAgent } from '@tsmpi/runtime';
 import { relayLines } from './output-relay.js';
+import type { GuardianMessage } from './guardian.js';
 import type { Command } from './program.js';
 
 export interface RankExit { rank: number; pid: number; code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }
@@ -26,6 +27,7 @@ export interface RankProcessOptions {
 export class RankProcess {
   readonly child: ChildProcess;
   exited = false;
+  private programPid: number | undefined;
 
   constructor(readonly o: RankProcessOptions) {
     this.child = spawn(o.command.file, o.command.args, {
@@ -42,7 +44,11 @@ export class RankProcess {
       this.child.stdin.on('error', () => { /* the rank closed its stdin: fine */ });
       process.stdin.pipe(this.child.stdin);
     }
-    this.child.on('message', (m: RankToAgent) => o.onMessage(o.rank, m));
+    this.child.on('message', (m: RankToAgent | GuardianMessage) => {
+      // A guardian (non-Node program) names the program's own pid; everything else is the rank's.
+      if (m.t === 'guardian-pid') this.programPid = m.pid;
+      else o.onMessage(o.rank, m);
+    });
     this.child.on('error', () => { /* the channel to a dying rank; exit is reported by 'exit'/'close' */ });
     let spawnError: Error | undefined;
     this.child.once('error', (err) => { spawnError = err; });
@@ -51,12 +57,13 @@ export class RankProcess {
       void Promise.all([outDone, errDone]).then(() => {
         this.exited = true;
         if (o.stdin && this.child.stdin) process.stdin.unpipe(this.child.stdin);
-        o.onExit({ rank: o.rank, pid: this.child.pid ?? -1, code, signal, spawnError });
+        o.onExit({ rank: o.rank, pid: this.pid, code, signal, spawnError });
       });
     });
   }
 
-  get pid(): number { return this.child.pid ?? -1; }
+  /** The rank program's pid (for a guarded program, its own, not the guardian's). */
+  get pid(): number { return this.programPid ?? this.child.pid ?? -1; }
 
   send(m: AgentToRank): void {
     if (this.exited || !this.child.connected) return;
@@ -66,6 +73,7 @@ export class RankProcess {
   /** Signal the rank's whole process group. */
   kill(signal: NodeJS.Signals): void {
     if (this.exited || this.child.pid === undefined) return;
+    // The group is the rank's process (or its guardian) and everything it started.
     try { process.kill(-this.child.pid, signal); } catch { /* already gone */ }
   }
 }
