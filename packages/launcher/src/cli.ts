@@ -1,10 +1,24 @@
 /** `tsmpiexec` command line (yargs): options in mpirun's spelling where one exists. */
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
+import { parsePortRange } from '@tsmpi/runtime';
 import { ExitCode } from './constants.js';
 
 export interface CliOptions {
-  np: number;
+  /** Undefined: one rank per slot (hosts given or in an allocation), else an error later. */
+  np: number | undefined;
+  host?: string;
+  hostfile?: string;
+  mapBy: 'slot' | 'node';
+  oversubscribe: boolean;
+  displayMap: boolean;
+  launcher?: 'ssh' | 'slurm' | 'local';
+  ssh: string;
+  node: string;
+  exportEnv: string[];
+  iface?: string;
+  ports?: [number, number];
+  connectTimeout: number;
   program: string;
   args: string[];
   transport: 'auto' | 'tcp' | 'ws';
@@ -41,14 +55,27 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     .scriptName('tsmpiexec')
     .usage('Usage: tsmpiexec -n N [options] program [args...]\n\nStart N ranks of one program that talk through tsmpi.')
     // halt-at-non-option: everything from the program on is the program's. No short-option groups,
-    // so mpirun's single-dash `-np 4` means --np 4 (not -n -p). A repeated option: the last one counts.
-    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false, 'short-option-groups': false, 'duplicate-arguments-array': false })
+    // so mpirun's single-dash `-np 4` means --np 4 (not -n -p). A repeated option: the last one counts
+    // (only -x collects every occurrence).
+    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false, 'short-option-groups': false, 'duplicate-arguments-array': true })
     // No `type` on -n and --timeout: we check them ourselves, so an error can quote what was typed.
     .option('n', { alias: ['np'], describe: 'number of ranks (mpirun spelling -np also works)', requiresArg: true })
     .option('transport', { choices: ['auto', 'tcp', 'ws'] as const, default: 'auto' as const, describe: 'auto: Unix sockets between ranks of one host, TCP between hosts; tcp: TCP only; ws: WebSocket' })
     .option('tag-output', { alias: ['l'], type: 'boolean', default: false, describe: 'prefix each output line with [rank]' })
     .option('timeout', { describe: `end the job after S seconds (exit ${ExitCode.TIMEOUT}); also MPIEXEC_TIMEOUT`, requiresArg: true })
     .option('wdir', { type: 'string', describe: 'working directory of the ranks (default: the current one)', requiresArg: true })
+    .option('host', { alias: ['H', 'hosts'], type: 'string', describe: 'hosts and slots: h1:4,h2:4 (no :N = 1 slot)', requiresArg: true })
+    .option('hostfile', { alias: ['machinefile'], type: 'string', describe: 'file of hosts: "host slots=N [max_slots=M]" (Open MPI) or "host:N" (Hydra)', requiresArg: true })
+    .option('map-by', { choices: ['slot', 'node'] as const, default: 'slot' as const, describe: 'slot: fill each host in turn; node: round-robin over hosts' })
+    .option('oversubscribe', { type: 'boolean', default: false, describe: 'allow more ranks than slots' })
+    .option('display-map', { type: 'boolean', default: false, describe: 'print the placement (rank → host) and exit without running' })
+    .option('launcher', { choices: ['ssh', 'slurm', 'local'] as const, describe: 'how to start remote agents (default: slurm inside an allocation, else ssh)' })
+    .option('ssh', { type: 'string', describe: 'the ssh command (default: TSMPI_SSH or "ssh"), e.g. "ssh -p 2222 -i key"', requiresArg: true })
+    .option('node', { type: 'string', default: 'node', describe: 'Node on remote hosts (default: node on the remote PATH)', requiresArg: true })
+    .option('x', { type: 'string', array: true, nargs: 1, describe: 'forward VAR (or set VAR=value) for remote ranks; repeatable', requiresArg: true })
+    .option('iface', { type: 'string', describe: 'network interface (name or CIDR) ranks and agents use between hosts', requiresArg: true })
+    .option('ports', { type: 'string', describe: 'listen only on ports LOW-HIGH (for firewalls)', requiresArg: true })
+    .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to wait for ssh to connect to a host', requiresArg: true })
     .example(EXAMPLES)
     .epilogue(EPILOGUE)
     .version(version)
@@ -60,14 +87,21 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     .exitProcess(false)
     // One line: yargs spreads some messages ("Invalid values: ...") over several.
     .fail((msg, err) => { failure = (msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '); });
-  const a = y.parseSync();
+  const parsed = y.parseSync();
+  const a = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, k === 'x' || k === '_' || !Array.isArray(v) ? v : v[v.length - 1]])) as typeof parsed;
   if (failure) throw new UsageError(failure);
   if (a.help || a.version) throw new HelpShown();
   const rest = (a._ ?? []).map(String);
   if (rest.length === 0) throw new UsageError('missing the program to run: tsmpiexec -n N program [args...]');
-  if (a.n === undefined) throw new UsageError('missing -n N: how many ranks to start');
-  const np = wholeNumber(String(a.n));
-  if (np === undefined || np < 1) throw new UsageError(`-n ${a.n}: the number of ranks must be a whole number of at least 1`);
+  let np: number | undefined;
+  const allocation = env.SLURM_JOB_NODELIST ?? env.SLURM_NODELIST ?? env.PBS_NODEFILE;
+  if (a.n === undefined && !a.host && !a.hostfile && !allocation) throw new UsageError('missing -n N: how many ranks to start');
+  if (a.n !== undefined) {
+    np = wholeNumber(String(a.n));
+    if (np === undefined || np < 1) throw new UsageError(`-n ${a.n}: the number of ranks must be a whole number of at least 1`);
+  }
+  let ports: [number, number] | undefined;
+  try { ports = parsePortRange(a.ports); } catch (e) { throw new UsageError(`--ports: ${(e as Error).message}`); }
   const timeout = parseTimeout(a.timeout === undefined ? undefined : String(a.timeout), env.MPIEXEC_TIMEOUT);
   return {
     np,
@@ -77,6 +111,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     tagOutput: a['tag-output'],
     timeout,
     wdir: a.wdir ?? process.cwd(),
+    host: a.host,
+    hostfile: a.hostfile,
+    mapBy: a['map-by'],
+    oversubscribe: a.oversubscribe,
+    displayMap: a['display-map'],
+    launcher: a.launcher,
+    ssh: a.ssh ?? env.TSMPI_SSH ?? 'ssh',
+    node: a.node,
+    exportEnv: (a.x ?? []).map(String),
+    iface: a.iface,
+    ports,
+    connectTimeout: a['connect-timeout'],
   };
 }
 

@@ -18,3 +18,5 @@ export const KILL_GRACE_MS = 2000;
 export const FORWARDED_SIGNALS = ['SIGUSR1', 'SIGUSR2', 'SIGCONT'] as const;
 /** Signals that end the job (128 + signal number). */
 export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Ask a running job what each rank is waiting on (like a JVM thread dump on Ctrl-\). */
+export const REPORT_SIGNAL = 'SIGQUIT' as const;

@@ -17,7 +17,7 @@ describe('parseCli', () => {
   afterEach(() => { vi.restoreAllMocks(); });
 
   it('reads -n, the program and its arguments, with defaults for the rest', () => {
-    expect(parseCli(['-n', '4', 'job.ts', 'a', 'b'], {})).toEqual({
+    expect(parseCli(['-n', '4', 'job.ts', 'a', 'b'], {})).toMatchObject({
       np: 4, program: 'job.ts', args: ['a', 'b'], transport: 'auto', tagOutput: false, timeout: undefined, wdir: process.cwd(),
     });
   });

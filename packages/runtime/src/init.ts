@@ -89,6 +89,9 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const { cards } = await channel.request({ t: 'card', rank: env.rank, card }, 'table', 'table-failed');
     if (cards.length !== env.size) throw tsmpiError(ErrorCode.INIT, `the launcher sent ${cards.length} addresses for ${env.size} ranks`);
     transport.setPeers(cards);
+    channel.onMessage = (m) => {
+      if (m.t === 'report') channel.send({ t: 'waiting', rank: env.rank, report: engine.waiting() });
+    };
     const world = new Cls(engine, WORLD_CONTEXT, Array.from({ length: env.size }, (_, i) => i), abortHooks(channel, env.rank));
     process.on('beforeExit', onBeforeExit);
     return { world, engine, transport, channel };

@@ -21,6 +21,9 @@ const T = {
 } as const;
 
 const align8 = (n: number) => (n + 7) & ~7;
+/** Top bit of a string's byte length: the bytes are UTF-16LE, not UTF-8 (a string with lone surrogates). */
+const UTF16_FLAG = 0x80000000;
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 class Writer {
   buf: Buffer = Buffer.allocUnsafe(256);
@@ -41,6 +44,15 @@ class Writer {
   u32(v: number) { this.ensure(4); this.buf.writeUInt32LE(v, this.pos); this.pos += 4; }
   f64(v: number) { this.ensure(8); this.buf.writeDoubleLE(v, this.pos); this.pos += 8; }
   str(s: string) {
+    if (!isWellFormed(s)) {
+      // UTF-8 would turn unpaired surrogates into U+FFFD: send such a string as UTF-16 code units.
+      const n = s.length * 2;
+      this.ensure(4 + n);
+      this.buf.write(s, this.pos + 4, n, 'utf16le');
+      this.buf.writeUInt32LE(n + UTF16_FLAG, this.pos);
+      this.pos += 4 + n;
+      return;
+    }
     const max = s.length * 3;
     this.ensure(4 + max);
     const n = this.buf.write(s, this.pos + 4, max, 'utf8');
@@ -167,7 +179,15 @@ class Reader {
   u8() { this.need(1); return this.view[this.pos++]!; }
   u32() { this.need(4); const v = this.view.readUInt32LE(this.pos); this.pos += 4; return v; }
   f64() { this.need(8); const v = this.view.readDoubleLE(this.pos); this.pos += 8; return v; }
-  str() { const n = this.u32(); this.need(n); const s = this.view.toString('utf8', this.pos, this.pos + n); this.pos += n; return s; }
+  str() {
+    const raw = this.u32();
+    const wide = raw >= UTF16_FLAG;
+    const n = wide ? raw - UTF16_FLAG : raw;
+    this.need(n);
+    const s = this.view.toString(wide ? 'utf16le' : 'utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
 }
 
 function corrupt(what: string) {
@@ -185,7 +205,11 @@ function readValue(r: Reader): unknown {
     case T.TRUE: return true;
     case T.INT32: { r.need(4); const v = r.view.readInt32LE(r.pos); r.pos += 4; return v; }
     case T.FLOAT64: return r.f64();
-    case T.BIGINT: { const s = r.str(); return s.startsWith('-') ? -BigInt('0x' + s.slice(1)) : BigInt('0x' + s); }
+    case T.BIGINT: {
+      const s = r.str();
+      if (!/^-?[0-9a-f]+$/.test(s)) throw corrupt('bigint digits are not hexadecimal');
+      return s.startsWith('-') ? -BigInt('0x' + s.slice(1)) : BigInt('0x' + s);
+    }
     case T.STRING: return r.str();
     case T.HOLE: return HOLE;
     case T.ARRAY: {

@@ -13,6 +13,11 @@ export class Request<T = unknown> {
   private readonly status = new Status();
   private waiters: (() => void)[] = [];
   private promise: Promise<T> | undefined;
+  /**
+   * Set once the completion was handed to the program (wait, test, or a helper):
+   * as in MPI, the request is then inactive and the any/some helpers skip it.
+   */
+  private reported = false;
   /** @internal cancel hook set by the operation. */
   canceller: (() => boolean) | undefined;
 
@@ -60,6 +65,7 @@ export class Request<T = unknown> {
     this.promise ??= new Promise<T>((resolve, reject) => {
       const finish = () => {
         const s = this.settled!;
+        this.reported = true;
         if (s.ok) resolve(s.value); else reject(s.error);
       };
       if (this.settled) finish(); else this.waiters.push(finish);
@@ -73,6 +79,7 @@ export class Request<T = unknown> {
     const s = this.settled;
     if (!s) return [false, undefined];
     if (status) status.assign(this.status);
+    this.reported = true;
     if (!s.ok) throw s.error;
     return [true, s.value];
   }
@@ -92,15 +99,18 @@ export class Request<T = unknown> {
     return Promise.all(requests.map((r, i) => r.wait(statuses?.[i])));
   }
 
-  /** `[index, value]` of the first request to complete; `[UNDEFINED, undefined]` for an empty list. */
+  /** Completed, and not yet handed to the program. */
+  private get fresh(): boolean { return this.settled !== undefined && !this.reported; }
+
+  /**
+   * `[index, value]` of the first request to complete; requests already
+   * reported are skipped, and `[UNDEFINED, undefined]` means none is left.
+   */
   static async waitany<T>(requests: readonly Request<T>[], status?: Status): Promise<[number, T | undefined]> {
-    if (requests.length === 0) return [UNDEFINED, undefined];
-    const now = requests.findIndex((r) => r.done);
+    const now = requests.findIndex((r) => r.fresh);
     if (now >= 0) return [now, await requests[now]!.wait(status)];
-    const index = await new Promise<number>((resolve) => {
-      let fired = false;
-      requests.forEach((r, i) => r.waiters.push(() => { if (!fired) { fired = true; resolve(i); } }));
-    });
+    if (requests.every((r) => r.reported)) return [UNDEFINED, undefined];
+    const index = await Request.firstToSettle(requests);
     return [index, await requests[index]!.wait(status)];
   }
 
@@ -112,22 +122,29 @@ export class Request<T = unknown> {
 
   /** `[index, done, value]` of a completed request now, or `[UNDEFINED, false, undefined]`. */
   static testany<T>(requests: readonly Request<T>[]): [number, boolean, T | undefined] {
-    const i = requests.findIndex((r) => r.done);
+    const i = requests.findIndex((r) => r.fresh);
     if (i < 0) return [UNDEFINED, false, undefined];
     return [i, true, requests[i]!.test()[1]];
   }
 
   /** Wait until at least one completes; `[indices, values]` of all completed by then. */
   static async waitsome<T>(requests: readonly Request<T>[]): Promise<[number[], T[]]> {
-    if (requests.length === 0) return [[], []];
-    await Request.waitany(requests);
+    if (!requests.some((r) => r.fresh) && !requests.every((r) => r.reported)) await Request.firstToSettle(requests);
     return Request.testsome(requests);
+  }
+
+  /** Index of the first of the pending requests to complete. */
+  private static firstToSettle(requests: readonly Request<unknown>[]): Promise<number> {
+    return new Promise<number>((resolve) => {
+      let fired = false;
+      requests.forEach((r, i) => { if (!r.done) r.waiters.push(() => { if (!fired) { fired = true; resolve(i); } }); });
+    });
   }
 
   /** `[indices, values]` of the requests completed now. */
   static testsome<T>(requests: readonly Request<T>[]): [number[], T[]] {
     const idx: number[] = [], vals: T[] = [];
-    requests.forEach((r, i) => { if (r.done) { idx.push(i); vals.push(r.test()[1] as T); } });
+    requests.forEach((r, i) => { if (r.fresh) { idx.push(i); vals.push(r.test()[1] as T); } });
     return [idx, vals];
   }
 }

@@ -10,6 +10,7 @@ import type { FrameHeader } from '../wire/header.js';
 import { hold } from './keep-alive.js';
 import { Matcher, type Posted, type Probe } from './matcher.js';
 import type { Message } from './message.js';
+import type { WaitReport } from '../launch/control-messages.js';
 
 export class Engine {
   /** Logical clock: 1 + the deepest message this rank's sends depend on. */
@@ -80,7 +81,7 @@ export class Engine {
   post(ctx: number, source: number, tag: number, deliver: (m: Message) => void): () => boolean {
     const release = hold();
     const posted: Posted = {
-      source, tag,
+      source, tag, since: performance.now(),
       deliver: (m) => { release(); this.clock = Math.max(this.clock, m.depth); deliver(m); },
     };
     const cancel = this.matcher(ctx).post(posted);
@@ -94,7 +95,7 @@ export class Engine {
   probe(ctx: number, source: number, tag: number): Promise<Message> {
     const release = hold();
     return new Promise((resolve) => {
-      const p: Probe = { source, tag, found: (m) => { release(); resolve(m); } };
+      const p: Probe = { source, tag, since: performance.now(), found: (m) => { release(); resolve(m); } };
       this.matcher(ctx).probe(p);
     });
   }
@@ -105,9 +106,16 @@ export class Engine {
   }
 
   /** Receives and probes still waiting, by context (for the timeout report). */
-  waiting() {
-    const out: { ctx: number; source: number; tag: number; kind: string }[] = [];
-    for (const [ctx, m] of this.matchers) for (const w of m.waiting()) out.push({ ctx, ...w });
-    return out;
+  waiting(): WaitReport {
+    const now = performance.now();
+    const ops: WaitReport['ops'] = [];
+    for (const [ctx, m] of this.matchers) {
+      for (const w of m.waiting()) {
+        // Odd contexts carry collectives: the tag is the collective's sequence number.
+        const op = ctx % 2 === 1 ? (w.kind === 'recv' ? 'collective (recv)' : 'collective (probe)') : w.kind;
+        ops.push({ op, comm: ctx - (ctx % 2), peer: w.source, tag: ctx % 2 === 1 ? -1 : w.tag, sinceMs: Math.round(now - w.since) });
+      }
+    }
+    return { ops };
   }
 }

@@ -12,12 +12,15 @@ export interface Posted {
   source: number;
   tag: number;
   deliver(m: Message): void;
+  /** When it was posted (performance.now()), for the wait report. */
+  since: number;
 }
 
 export interface Probe {
   source: number;
   tag: number;
   found(m: Message): void;
+  since: number;
 }
 
 export const matches = (m: Message, source: number, tag: number): boolean =>
@@ -76,10 +79,10 @@ export class Matcher {
 
   get idle(): boolean { return this.posted.length === 0 && this.probes.length === 0; }
   /** Receives and probes still waiting (for the timeout report). */
-  waiting(): { source: number; tag: number; kind: 'recv' | 'probe' }[] {
+  waiting(): { source: number; tag: number; kind: 'recv' | 'probe'; since: number }[] {
     return [
-      ...this.posted.map((p) => ({ source: p.source, tag: p.tag, kind: 'recv' as const })),
-      ...this.probes.map((p) => ({ source: p.source, tag: p.tag, kind: 'probe' as const })),
+      ...this.posted.map((p) => ({ source: p.source, tag: p.tag, kind: 'recv' as const, since: p.since })),
+      ...this.probes.map((p) => ({ source: p.source, tag: p.tag, kind: 'probe' as const, since: p.since })),
     ];
   }
 

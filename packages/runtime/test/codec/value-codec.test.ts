@@ -1,0 +1,234 @@
+/**
+ * The structured value codec: every value kind comes back identical (type and
+ * content), binary parts are aligned so the receiver views them in place,
+ * values that cannot travel fail with TSMPI_ERR_VALUE, and corrupt payloads
+ * fail with TSMPI_ERR_PROTOCOL.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeValue, encodeValue, TsmpiError } from '@tsmpi/runtime';
+import { allCases, difference, smallCases } from '../../../../test/programs/p2p-values.js';
+
+/** The payload as the frame decoder hands it over: one fresh, zero-offset buffer. */
+function payloadOf(value: unknown): Uint8Array {
+  const { parts, byteLength } = encodeValue(value);
+  const out = new Uint8Array(byteLength);
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.byteLength; }
+  expect(off).toBe(byteLength);
+  return out;
+}
+
+const roundTrip = (value: unknown) => decodeValue(payloadOf(value));
+
+function expectIdentical(actual: unknown, expected: unknown): void {
+  const d = difference(expected, actual);
+  if (d) expect.fail(d);
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(TsmpiError.is(err)).toBe(true);
+    expect(err).toBeInstanceOf(TsmpiError);
+    return (err as TsmpiError).code;
+  }
+  return undefined;
+}
+
+describe('value codec: every value kind round-trips identically', () => {
+  for (const { name, value } of allCases()) {
+    it(name, () => expectIdentical(roundTrip(value), value));
+  }
+
+  it('keeps undefined-valued keys and drops symbol keys', () => {
+    const v = roundTrip({ a: undefined, [Symbol('s')]: 1, b: 2 }) as Record<string, unknown>;
+    expect(Object.keys(v)).toEqual(['a', 'b']);
+    expect('a' in v).toBe(true);
+  });
+
+  it('an own __proto__ key stays data and does not change the prototype', () => {
+    const v = roundTrip(JSON.parse('{"__proto__":{"polluted":1}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.keys(v)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a class instance arrives as a plain object of its own enumerable fields', () => {
+    class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y); } }
+    const v = roundTrip(new Point(3, 4));
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(v).toEqual({ x: 3, y: 4 });
+  });
+
+  it('an Error keeps name, message, stack and code', () => {
+    const e = Object.assign(new TypeError('bad thing'), { code: 'E_BAD' });
+    const v = roundTrip({ e }) as { e: Error & { code?: string } };
+    expect(v.e).toBeInstanceOf(Error);
+    expect(v.e.name).toBe('TypeError');
+    expect(v.e.message).toBe('bad thing');
+    expect(v.e.code).toBe('E_BAD');
+    expect(v.e.stack).toBe(e.stack);
+  });
+
+  it('the same typed array twice in one value arrives as two equal arrays', () => {
+    const t = new Float64Array([1, 2]);
+    const v = roundTrip([t, t]) as Float64Array[];
+    expectIdentical(v, [t, t]);
+  });
+});
+
+describe('value codec: strings', () => {
+  it('any string of Unicode scalar values round-trips (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => {
+      expect(roundTrip(s)).toBe(s);
+      expect(roundTrip({ [s]: s })).toEqual({ [s]: s });
+    }), { numRuns: 300 });
+  });
+
+  // JavaScript strings are sequences of UTF-16 code units and may hold unpaired
+  // surrogates (e.g. a string cut in the middle of an emoji). tsmpi carries them
+  // unchanged, as structuredClone and v8.serialize do; they are not replaced by U+FFFD.
+  const lone = ['\uD800', '\uDFFF', 'a\uDC00b', '👍'.slice(0, 1), '👍'.slice(1), '\uDC00\uD800', 'x'.repeat(1000) + '\uD83D'];
+  for (const s of lone) {
+    it(`keeps the lone surrogate in ${JSON.stringify(s.slice(-8))}`, () => {
+      expect(roundTrip(s)).toBe(s);
+      expect(Object.keys(roundTrip({ [s]: 1 }) as object)).toEqual([s]);
+      expect([...(roundTrip(new Map([[s, s]])) as Map<string, string>)]).toEqual([[s, s]]);
+      expect((roundTrip(new Error(s)) as Error).message).toBe(s);
+    });
+  }
+
+  it('any sequence of UTF-16 code units round-trips (property)', () => {
+    const codeUnit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+    );
+    fc.assert(fc.property(fc.string({ unit: codeUnit, maxLength: 200 }), (s) => {
+      expect(roundTrip(s)).toBe(s);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('value codec: arbitrary nested values (property)', () => {
+  it('fast-check anything() round-trips identically', () => {
+    const arb = fc.anything({
+      withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true,
+      withSparseArray: true, withBoxedValues: false, withNullPrototype: false, withObjectString: false,
+      stringUnit: 'binary', maxDepth: 4,
+    });
+    fc.assert(fc.property(arb, (v) => {
+      const d = difference(v, roundTrip(v));
+      if (d) throw new Error(d);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('value codec: layout', () => {
+  it('binary parts are 8-byte aligned views into the payload (no copy)', () => {
+    const f = new Float64Array([1, 2, 3]);
+    const b = new BigInt64Array([1n]);
+    const payload = payloadOf({ s: 'odd length string.', f, n: [1, 2, 3], b, u: new Uint8Array(3) });
+    const v = decodeValue(payload) as { f: Float64Array; b: BigInt64Array; u: Uint8Array };
+    for (const x of [v.f, v.b, v.u]) {
+      expect(x.buffer).toBe(payload.buffer);
+      expect(x.byteOffset % 8).toBe(0);
+    }
+    expectIdentical(v.f, f);
+  });
+
+  it('decodes a payload that sits at an unaligned offset (copying what must be aligned)', () => {
+    for (const { name, value } of smallCases()) {
+      const p = payloadOf(value);
+      const host = new Uint8Array(p.byteLength + 3);
+      host.set(p, 3);
+      const d = difference(value, decodeValue(host.subarray(3)));
+      if (d) expect.fail(`${name}: ${d}`);
+    }
+  });
+
+  it('the byte length is the sum of the parts, and parts of one value survive encoding another', () => {
+    const a = encodeValue({ x: 'first', big: 'y'.repeat(5000) });
+    const snapshot = a.parts.map((p) => Buffer.from(p));
+    encodeValue({ x: 'second', other: [1, 2, 3], big: 'z'.repeat(5000) });
+    expect(a.parts.reduce((n, p) => n + p.byteLength, 0)).toBe(a.byteLength);
+    a.parts.forEach((p, i) => expect(Buffer.from(p).equals(snapshot[i]!)).toBe(true));
+  });
+
+  it('a small value stays small', () => {
+    expect(encodeValue(7).byteLength).toBeLessThanOrEqual(16);
+    expect(encodeValue({ a: 1, b: 'x' }).byteLength).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('value codec: values that cannot travel fail with TSMPI_ERR_VALUE', () => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  const cyclicArray: unknown[] = [1];
+  cyclicArray.push([cyclicArray]);
+  const cyclicMap = new Map<string, unknown>();
+  cyclicMap.set('m', cyclicMap);
+  const cyclicSet = new Set<unknown>();
+  cyclicSet.add(cyclicSet);
+  const bad: [string, unknown, RegExp][] = [
+    ['a function', () => 1, /function.*value/],
+    ['a nested function', { a: [1, 2, { f() {} }] }, /function.*value\.a\[2\]\.f/],
+    ['a symbol', Symbol('s'), /symbol/],
+    ['a symbol in a Map', new Map([['k', Symbol('s')]]), /symbol/],
+    ['a cyclic object', cyclic, /cycle.*value\.self/],
+    ['a cyclic array', cyclicArray, /cycle/],
+    ['a cyclic Map', cyclicMap, /cycle/],
+    ['a cyclic Set', cyclicSet, /cycle/],
+    ['a Promise', Promise.resolve(1), /Promise.*await/],
+    ['a WeakMap', new WeakMap(), /WeakMap/],
+    ['a WeakSet', new WeakSet(), /WeakSet/],
+    ['a DataView', new DataView(new ArrayBuffer(4)), /DataView/],
+  ];
+  for (const [name, value, message] of bad) {
+    it(name, () => {
+      expect(codeOf(() => encodeValue(value))).toBe('TSMPI_ERR_VALUE');
+      expect(() => encodeValue(value)).toThrow(message);
+    });
+  }
+
+  it('the encoder still works after a failure', () => {
+    expect(() => encodeValue({ a: 'x'.repeat(10_000), f: () => 1 })).toThrow();
+    expectIdentical(roundTrip({ a: 'after', n: [1, -0] }), { a: 'after', n: [1, -0] });
+  });
+});
+
+describe('value codec: corrupt payloads fail with TSMPI_ERR_PROTOCOL', () => {
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return [...b]; };
+  const withLen = (body: number[]) => new Uint8Array([...u32(4 + body.length), ...body]);
+  const cases: [string, Uint8Array][] = [
+    ['empty', new Uint8Array(0)],
+    ['shorter than its length field', new Uint8Array([1, 0])],
+    ['structure length past the end', new Uint8Array([...u32(100), 0])],
+    ['structure length too small', new Uint8Array([...u32(2), 0, 0])],
+    ['unknown value tag', withLen([200])],
+    ['int32 cut short', withLen([4, 1, 2])],
+    ['string longer than the payload', withLen([7, ...u32(1000), 65])],
+    ['array longer than the payload', withLen([8, ...u32(0xffffffff)])],
+    ['object entries missing', withLen([9, ...u32(3)])],
+    ['map entries missing', withLen([10, ...u32(2), 0])],
+    ['binary segment out of range', withLen([13, 9, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([64]).buffer)]])],
+    ['unknown binary kind', withLen([13, 99, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([0]).buffer)]])],
+    ['bigint digits that are not hex', withLen([6, ...u32(2), 0x7a, 0x7a])],
+  ];
+  for (const [name, bytes] of cases) {
+    it(name, () => expect(codeOf(() => decodeValue(bytes))).toBe('TSMPI_ERR_PROTOCOL'));
+  }
+
+  it('random bytes never throw anything but TSMPI_ERR_PROTOCOL (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 40 }), (body, extra) => {
+      const structLen = 4 + body.length - Math.min(extra, body.length);
+      const bytes = new Uint8Array([...u32(structLen), ...body]);
+      try {
+        decodeValue(bytes);
+      } catch (err) {
+        if (!TsmpiError.is(err) || err.code !== 'TSMPI_ERR_PROTOCOL') throw new Error(`threw ${String(err)}`);
+      }
+    }), { numRuns: 2000 });
+  });
+});

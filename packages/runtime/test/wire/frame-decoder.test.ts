@@ -1,0 +1,227 @@
+/**
+ * Frames on a byte stream: whatever way the stream is cut into chunks (one
+ * byte at a time, odd splits, 64 KiB socket chunks), the decoder hands over
+ * the same frames in order, each payload in a fresh zero-offset buffer; an
+ * oversize header or payload, or garbage, is a TSMPI_ERR_PROTOCOL error
+ * before anything is allocated, and the decoder stays failed.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeFrameHead, FrameDecoder, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+
+interface Frame { header: FrameHeader; payload: Uint8Array }
+
+const header = (o: Partial<FrameHeader> = {}): FrameHeader =>
+  ({ kind: FrameKind.MSG, ctx: 0, src: 1, tag: 7, enc: 0, depth: 3, ...o });
+
+function frameBytes(h: FrameHeader, payload: Uint8Array): Buffer {
+  return Buffer.concat([encodeFrameHead(h, payload.byteLength), payload]);
+}
+
+function collector(max = 2 ** 30) {
+  const frames: Frame[] = [];
+  const decoder = new FrameDecoder((h, p) => frames.push({ header: h, payload: p }), max);
+  return { frames, decoder };
+}
+
+function protocolError(fn: () => void): TsmpiError {
+  try {
+    fn();
+  } catch (err) {
+    if (TsmpiError.is(err) && err.code === 'TSMPI_ERR_PROTOCOL') return err;
+    throw new Error(`expected TSMPI_ERR_PROTOCOL, got ${String(err)}`);
+  }
+  throw new Error('expected TSMPI_ERR_PROTOCOL, nothing was thrown');
+}
+
+/** A raw frame: u32 header length, u64 payload length, header bytes, payload. */
+function rawFrame(headerBytes: number[], payloadLength: number, payload: number[] = []): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt32LE(headerBytes.length, 0);
+  b.writeUInt32LE(payloadLength % 2 ** 32, 4);
+  b.writeUInt32LE(Math.floor(payloadLength / 2 ** 32), 8);
+  return Buffer.concat([b, Buffer.from(headerBytes), Buffer.from(payload)]);
+}
+
+function pattern(n: number, seed: number): Uint8Array {
+  const p = new Uint8Array(n);
+  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed) & 0xff;
+  return p;
+}
+
+describe('FrameDecoder: splitting', () => {
+  const frames: Frame[] = [
+    { header: header(), payload: pattern(10, 1) },
+    { header: header({ tag: 0, enc: 9, depth: 0 }), payload: new Uint8Array(0) },
+    { header: header({ ctx: 5, src: 0, tag: 2 ** 31 - 1, enc: 14, depth: 123456 }), payload: pattern(1000, 2) },
+    { header: header({ tag: -1, ctx: 2 ** 20 }), payload: pattern(1, 3) },
+  ];
+  const stream = Buffer.concat(frames.map((f) => frameBytes(f.header, f.payload)));
+
+  function check(got: Frame[]): void {
+    expect(got).toHaveLength(frames.length);
+    got.forEach((g, i) => {
+      expect(g.header).toEqual(frames[i]!.header);
+      expect(Buffer.from(g.payload).equals(frames[i]!.payload)).toBe(true);
+      // A fresh buffer of exactly the payload: every typed-array view into it is aligned.
+      expect(g.payload.byteOffset).toBe(0);
+      expect(g.payload.buffer.byteLength).toBe(g.payload.byteLength);
+    });
+  }
+
+  it('in one chunk', () => {
+    const { frames: got, decoder } = collector();
+    decoder.push(stream);
+    check(got);
+    expect(decoder.idle).toBe(true);
+  });
+
+  it('byte by byte', () => {
+    const { frames: got, decoder } = collector();
+    for (let i = 0; i < stream.length; i++) {
+      decoder.push(stream.subarray(i, i + 1));
+      if (i < stream.length - 1) expect(got.length).toBeLessThan(frames.length);
+    }
+    check(got);
+    expect(decoder.idle).toBe(true);
+  });
+
+  it('at every single split point', () => {
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const { frames: got, decoder } = collector();
+      decoder.push(stream.subarray(0, cut));
+      decoder.push(stream.subarray(cut));
+      check(got);
+    }
+  });
+
+  it('is not idle in the middle of a frame', () => {
+    const { decoder } = collector();
+    decoder.push(stream.subarray(0, 5));
+    expect(decoder.idle).toBe(false);
+    decoder.push(stream.subarray(5, 30));
+    expect(decoder.idle).toBe(false);
+  });
+
+  it('a large payload arriving in 64 KiB chunks lands in one buffer', () => {
+    const payload = pattern(5 * 1024 * 1024 + 3, 9);
+    const bytes = frameBytes(header({ enc: 2 }), payload);
+    const { frames: got, decoder } = collector();
+    for (let o = 0; o < bytes.length; o += 65536) decoder.push(bytes.subarray(o, o + 65536));
+    expect(got).toHaveLength(1);
+    expect(Buffer.from(got[0]!.payload).equals(payload)).toBe(true);
+  });
+
+  it('any frames cut at any points come out the same, in order (property)', () => {
+    const frameArb = fc.record({
+      ctx: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      src: fc.integer({ min: 0, max: 100_000 }),
+      tag: fc.integer({ min: -1, max: 2 ** 31 - 1 }),
+      enc: fc.integer({ min: 0, max: 14 }),
+      depth: fc.integer({ min: 0, max: 2 ** 40 }),
+      payload: fc.uint8Array({ maxLength: 3000 }),
+    });
+    fc.assert(fc.property(fc.array(frameArb, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (fs, cuts) => {
+      const bytes = Buffer.concat(fs.map(({ payload, ...h }) => frameBytes(header(h), payload)));
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const { frames: got, decoder } = collector();
+      let prev = 0;
+      for (const p of [...points, bytes.length]) { decoder.push(bytes.subarray(prev, p)); prev = p; }
+      expect(got).toHaveLength(fs.length);
+      got.forEach((g, i) => {
+        const { payload, ...h } = fs[i]!;
+        expect(g.header).toEqual(header(h));
+        expect(Buffer.from(g.payload).equals(payload)).toBe(true);
+      });
+      expect(decoder.idle).toBe(true);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('FrameDecoder: limits and garbage → TSMPI_ERR_PROTOCOL', () => {
+  const good = [0x96, 1, 0, 1, 7, 0, 0]; // msgpack [1, 0, 1, 7, 0, 0]
+
+  it('accepts a hand-made header (the wire format is [kind, ctx, src, tag, enc, depth])', () => {
+    const { frames, decoder } = collector();
+    decoder.push(rawFrame(good, 2, [5, 6]));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.header).toEqual({ kind: 1, ctx: 0, src: 1, tag: 7, enc: 0, depth: 0 });
+    expect([...frames[0]!.payload]).toEqual([5, 6]);
+  });
+
+  it('a header longer than 4096 bytes, from the prefix alone', () => {
+    const { decoder } = collector();
+    const b = Buffer.alloc(12);
+    b.writeUInt32LE(4097, 0);
+    expect(protocolError(() => decoder.push(b)).message).toMatch(/4097.*4096/);
+  });
+
+  it('a zero-length header', () => {
+    const { decoder } = collector();
+    protocolError(() => decoder.push(rawFrame([], 0)));
+  });
+
+  it('a payload above the limit, before allocating it', () => {
+    const { decoder } = collector(1 << 20);
+    const err = protocolError(() => decoder.push(rawFrame(good, 2 ** 33 + 5).subarray(0, 12)));
+    expect(err.message).toContain(String(2 ** 33 + 5));
+    expect(err.message).toContain('TSMPI_MAX_MESSAGE');
+  });
+
+  it('a payload exactly at the limit is accepted', () => {
+    const { frames, decoder } = collector(4);
+    decoder.push(rawFrame(good, 4, [1, 2, 3, 4]));
+    expect(frames).toHaveLength(1);
+  });
+
+  const badHeaders: [string, number[]][] = [
+    ['not msgpack', [0xc1, 0xc1, 0xc1]],
+    ['a map instead of an array', [0x81, 0xa1, 0x61, 0x01]],
+    ['an array of 5', [0x95, 1, 0, 1, 7, 0]],
+    ['an array of 7', [0x97, 1, 0, 1, 7, 0, 0, 0]],
+    ['a string field', [0x96, 1, 0, 1, 0xa1, 0x61, 0, 0]],
+    ['a float field', [0x96, 1, 0, 1, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0, 0]],
+    ['an unknown frame kind', [0x96, 99, 0, 1, 7, 0, 0]],
+    ['truncated msgpack', [0x96, 1, 0]],
+  ];
+  for (const [name, bytes] of badHeaders) {
+    it(`a header that is ${name}`, () => {
+      const { frames, decoder } = collector();
+      protocolError(() => decoder.push(rawFrame(bytes, 0)));
+      expect(frames).toHaveLength(0);
+    });
+  }
+
+  it('stays failed: later bytes, even good frames, are ignored', () => {
+    const { frames, decoder } = collector();
+    protocolError(() => decoder.push(rawFrame([0xc1], 0)));
+    decoder.push(rawFrame(good, 0));
+    decoder.push(frameBytes(header(), pattern(3, 1)));
+    expect(frames).toHaveLength(0);
+  });
+
+  it('an error thrown by the frame handler fails the decoder', () => {
+    const decoder = new FrameDecoder(() => { throw new TsmpiError('TSMPI_ERR_PROTOCOL', 'wrong sender'); }, 1 << 20);
+    protocolError(() => decoder.push(rawFrame(good, 0)));
+    decoder.push(rawFrame(good, 0)); // ignored, no throw
+  });
+
+  it('random garbage never throws anything but TSMPI_ERR_PROTOCOL (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat({ max: 299 }), (garbage, cut) => {
+      const { decoder } = collector(1 << 16);
+      try {
+        decoder.push(garbage.subarray(0, cut));
+        decoder.push(garbage.subarray(cut));
+      } catch (err) {
+        if (!TsmpiError.is(err) || err.code !== 'TSMPI_ERR_PROTOCOL') throw new Error(`threw ${String(err)}`);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  it('garbage after a good frame: the good frame is delivered, then the error', () => {
+    const { frames, decoder } = collector(1 << 16);
+    const bytes = Buffer.concat([frameBytes(header(), pattern(4, 4)), Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')]);
+    protocolError(() => decoder.push(bytes));
+    expect(frames).toHaveLength(1);
+  });
+});
