@@ -19,6 +19,8 @@ export interface Cluster {
   exec(i: number, cmd: string[]): string;
   /** Stop sshd on host i (to make it refuse connections). */
   stopSshd(i: number): void;
+  /** Pids of every process in namespace i. */
+  pids(i: number): number[];
   teardown(): void;
 }
 
@@ -92,6 +94,7 @@ export function createCluster(n: number): Cluster {
   return {
     hosts, bridgeIp, dir, ssh,
     exec: (i, cmd) => sh(['ip', 'netns', 'exec', ns[i]!, ...cmd]),
+    pids: (i) => (spawnSync('ip', ['netns', 'pids', ns[i]!], { encoding: 'utf8' }).stdout ?? '').trim().split(/\s+/).filter(Boolean).map(Number),
     stopSshd: (i) => { try { process.kill(Number(readFileSync(pidFiles[i]!, 'utf8').trim()), 'SIGKILL'); } catch { /* gone */ } },
     teardown,
   };
