@@ -1,0 +1,93 @@
+/**
+ * Broadcast of bytes from rank 0 of a rooted exchange, for Bcast and for the
+ * encoded value of bcast. The root picks the algorithm and every message
+ * says which one, so ranks can never disagree (even when their buffer sizes
+ * differ):
+ *
+ * - TREE (small payloads): a binomial tree; each rank forwards the payload it
+ *   received to its children, largest subtree first. ⌈log2 p⌉ rounds, but the
+ *   whole payload crosses log2 p links on the critical path.
+ * - SCATTER (payloads of `tuning.largeMessageBytes` or more, p > 2): van de
+ *   Geijn's scatter + allgather. The payload is cut in p chunks, a binomial
+ *   scatter gives each rank its chunk, and Bruck's allgather gives everyone
+ *   all of them: 2⌈log2 p⌉ rounds, but only about 2n bytes per rank instead
+ *   of n·log2 p.
+ *
+ * Messages are `[mode, byteLength, kind, ...byteViews]`, the views sent
+ * without copying.
+ */
+import { BcastMode } from '../constants.js';
+import { type Exchange, protocolError } from '../exchange.js';
+import { tuning } from '../tuning.js';
+import { bruckAllgather } from './allgather.js';
+import { ceilPow2, lowBit } from './ranks.js';
+
+export interface Broadcast { bytes: Uint8Array; kind: string }
+
+/**
+ * `data` and `kind` are the root's. On other ranks `target(n, kind)` may
+ * name where the n bytes should land (else a new array is used). Every rank
+ * gets the bytes (undefined after a failure).
+ */
+export async function bcastBytes(
+  ex: Exchange, data: Uint8Array | undefined, kind: string,
+  target?: (n: number, kind: string) => Uint8Array | undefined,
+): Promise<Broadcast | undefined> {
+  const p = ex.size, v = ex.rank;
+  let mask: number;
+  let msg: unknown[];
+  if (v === 0) {
+    mask = ceilPow2(p);
+    const n = data?.byteLength ?? 0;
+    const mode = data !== undefined && n >= tuning.largeMessageBytes && p > 2 ? BcastMode.SCATTER : BcastMode.TREE;
+    msg = [mode, n, kind];
+    if (mode === BcastMode.TREE) msg.push(data);
+    else for (let i = 0; i < p; i++) msg.push(data!.subarray(chunkStart(i, n, p), chunkStart(i + 1, n, p)));
+  } else {
+    mask = lowBit(v);
+    const got = await ex.recv(v - mask);
+    if (got !== undefined && !isHeader(got)) ex.fail(protocolError(ex, 'malformed broadcast message'));
+    if (ex.failed) {
+      // Only a failed root sends notes, and it always uses the tree: pass them on.
+      for (let m = mask / 2; m >= 1; m /= 2) if (v + m < p) ex.send(v + m, undefined);
+      return undefined;
+    }
+    msg = got as unknown[];
+  }
+  const [mode, n, k] = msg as [number, number, string];
+  if (mode === BcastMode.TREE) {
+    for (let m = mask / 2; m >= 1; m /= 2) if (v + m < p) ex.send(v + m, msg);
+    return ex.failed ? undefined : { bytes: msg[3] as Uint8Array, kind: k };
+  }
+  // SCATTER: msg[3 + j] is the chunk of relative rank v + j.
+  const chunks = msg.slice(3) as Uint8Array[];
+  const at = (i: number) => chunkStart(i, n, p);
+  if (chunks.length !== Math.min(mask, p - v) || chunks[0]!.byteLength !== at(v + 1) - at(v)) {
+    ex.fail(protocolError(ex, 'malformed broadcast chunks'));
+  }
+  for (let m = mask / 2; m >= 1; m /= 2) {
+    if (v + m < p) ex.send(v + m, [mode, n, k, ...chunks.slice(m, m + Math.min(m, p - v - m))]);
+  }
+  const dst = v === 0 ? data! : target?.(n, k) ?? new Uint8Array(n);
+  if (v !== 0 && !ex.failed) dst.set(chunks[0]!, at(v));
+  await bruckAllgather(ex, {
+    get: (i) => dst.subarray(at(i), at(i + 1)),
+    put: (i, b) => {
+      if (!(b instanceof Uint8Array) || b.byteLength !== at(i + 1) - at(i)) throw protocolError(ex, 'malformed broadcast chunk');
+      dst.set(b, at(i));
+    },
+  });
+  return ex.failed ? undefined : { bytes: dst, kind: k };
+}
+
+/** First byte of chunk i when n bytes are cut in p near-equal chunks. */
+function chunkStart(i: number, n: number, p: number): number {
+  return Math.floor((i * n) / p);
+}
+
+function isHeader(m: unknown): boolean {
+  if (!Array.isArray(m) || m.length < 4) return false;
+  const [mode, n, kind] = m as unknown[];
+  return (mode === BcastMode.TREE || mode === BcastMode.SCATTER) && typeof n === 'number' && typeof kind === 'string'
+    && m.slice(3).every((c) => c instanceof Uint8Array);
+}

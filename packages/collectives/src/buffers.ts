@@ -1,0 +1,68 @@
+/**
+ * Typed-array helpers of the buffer (Uppercase) family: argument checks whose
+ * errors say what to do, the kind of an array (a Buffer counts as a
+ * Uint8Array), and checks of received blocks.
+ */
+import { ErrorCode, type TypedArray, describe, isTypedArray, tsmpiError } from '@tsmpi/runtime';
+
+export type { TypedArray };
+export type TypedArrayCtor = new (length: number) => TypedArray;
+
+/** The constructor that makes arrays of `a`'s kind (Uint8Array for a Buffer). */
+export function ctorOf(a: TypedArray): TypedArrayCtor {
+  return (Buffer.isBuffer(a) ? Uint8Array : a.constructor) as TypedArrayCtor;
+}
+
+export function kindOf(a: TypedArray): string { return ctorOf(a).name; }
+
+/** A new zero-filled array of `a`'s kind. */
+export function alloc(a: TypedArray, length: number): TypedArray {
+  return new (ctorOf(a))(length);
+}
+
+/** A copy of `a` (never sharing memory with it). */
+export function copyOf(a: TypedArray): TypedArray {
+  const c = alloc(a, a.length);
+  c.set(a as never);
+  return c;
+}
+
+/** Copy `src` into `dst` at element `offset` (same kind). */
+export function copyInto(dst: TypedArray, src: TypedArray, offset = 0): void {
+  if (src !== dst || offset !== 0) dst.set(src as never, offset);
+}
+
+export function isBigKind(a: TypedArray): boolean {
+  return a instanceof BigInt64Array || a instanceof BigUint64Array;
+}
+
+/** `x` as a typed array, or a TSMPI_ERR_BUFFER that says what to pass. */
+export function typed(x: unknown, what: string): TypedArray {
+  if (!isTypedArray(x)) {
+    throw tsmpiError(ErrorCode.BUFFER, `${what} must be a typed array (e.g. Float64Array or Buffer), got ${describe(x)}; use the lowercase call for other values`);
+  }
+  return x as TypedArray;
+}
+
+/** Check that `got` has `n` elements. */
+export function checkLength(got: number, n: number, what: string): void {
+  if (got !== n) {
+    throw tsmpiError(ErrorCode.TRUNCATE, `${what} has ${got} elements where ${n} are needed; pass buffers of matching sizes on every rank`);
+  }
+}
+
+/**
+ * A received block, checked against the kind of `model` and a length of `n`
+ * elements (TSMPI_ERR_TRUNCATE when it differs, TSMPI_ERR_BUFFER for another kind).
+ */
+export function received(block: unknown, model: TypedArray, n: number, what: string): TypedArray {
+  if (!isTypedArray(block)) throw tsmpiError(ErrorCode.PROTOCOL, `${what}: expected a buffer block, got ${describe(block)}; every rank must call the same collectives in the same order`);
+  const b = block as TypedArray;
+  if (kindOf(b) !== kindOf(model)) {
+    throw tsmpiError(ErrorCode.BUFFER, `${what}: a peer sent ${kindOf(b)} data into a ${kindOf(model)} buffer; use the same typed-array kind on every rank`);
+  }
+  if (b.length !== n) {
+    throw tsmpiError(ErrorCode.TRUNCATE, `${what}: a peer sent ${b.length} elements where this rank's buffer expects ${n}; pass buffers of matching sizes on every rank`);
+  }
+  return b;
+}

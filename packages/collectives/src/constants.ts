@@ -1,0 +1,38 @@
+/**
+ * Every reserved value of the collectives in one place: the IN_PLACE marker,
+ * the tag space of collective messages, the name of a failure note and the
+ * default algorithm thresholds (which `tuning` starts from).
+ */
+export { UNDEFINED } from '@tsmpi/runtime';
+
+/**
+ * Pass as the send buffer (or, for Scatter at the root, the receive buffer)
+ * to use the receive buffer as input too, like mpi4py's `MPI.IN_PLACE`.
+ */
+export const IN_PLACE: unique symbol = Symbol.for('tsmpi.IN_PLACE');
+export type InPlace = typeof IN_PLACE;
+
+/**
+ * Collective messages travel on the communicator's odd (shadow) context with
+ * tag `sequence mod TAG_MODULUS`: every collective call takes the next
+ * sequence number, the same on every rank, so concurrent collectives never
+ * match each other's messages.
+ */
+export const TAG_MODULUS = 2 ** 31;
+
+/**
+ * At or above this many bytes a buffer takes the bandwidth-optimal algorithm
+ * (scatter + allgather Bcast, reduce-scatter + allgather Allreduce).
+ */
+export const DEFAULT_LARGE_MESSAGE_BYTES = 64 * 1024;
+
+/** A marker key in a failure note (a plain object; data payloads are never plain objects). */
+export const FAILURE_KEY = 'tsmpiCollectiveFailure';
+
+/** Formats of a Bcast message, chosen by the root and carried in every message. */
+export const BcastMode = {
+  /** Binomial tree: the whole payload is forwarded down the tree. */
+  TREE: 0,
+  /** Scatter + allgather: each message carries the chunks of one subtree. */
+  SCATTER: 1,
+} as const;

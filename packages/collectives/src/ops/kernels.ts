@@ -1,0 +1,80 @@
+/**
+ * Element-wise loops over typed arrays, compiled once per (op, element kind).
+ *
+ * Why generated code: one loop body shared by every kind (even as separate
+ * closures, which share V8's type feedback) turns megamorphic and runs 20-40x
+ * slower than a loop that only ever sees one kind. A function compiled from
+ * source per kind stays monomorphic, so SUM over a Float64Array runs at a few
+ * nanoseconds per element. Each source names its (op, kind): V8 caches
+ * `new Function` by source text, and identical sources would share feedback.
+ */
+import { ErrorCode, tsmpiError } from '@tsmpi/runtime';
+import { type TypedArray, isBigKind, kindOf } from '../buffers.js';
+
+/** `out[i] = lo[i] op hi[i]`; `out` may be `lo` or `hi` (each element is read before it is written). */
+export type Kernel = (lo: TypedArray, hi: TypedArray, out: TypedArray) => void;
+
+const compiled = new Map<string, Kernel>();
+
+/**
+ * A kernel computing `expr` (over `a = lo[i]` and `b = hi[i]`) element by
+ * element. `ONE` and `ZERO` in `expr` become the kind's 1 and 0 (1n/0n for
+ * BigInt arrays).
+ */
+export function elementKernel(name: string, expr: string, integerOnly = false): Kernel {
+  return (lo, hi, out) => {
+    const kind = kindOf(out);
+    const key = `${name}:${kind}`;
+    let k = compiled.get(key);
+    if (!k) {
+      if (integerOnly && (out instanceof Float32Array || out instanceof Float64Array)) {
+        throw tsmpiError(ErrorCode.OP, `${name} is a bitwise op and needs integer elements, not ${kind}; use an integer typed array`);
+      }
+      const big = isBigKind(out);
+      const e = expr.replaceAll('ONE', big ? '1n' : '1').replaceAll('ZERO', big ? '0n' : '0');
+      k = new Function('lo', 'hi', 'out', `/* ${key} */ for (let i = 0, n = out.length; i < n; i++) { const a = lo[i], b = hi[i]; out[i] = ${e}; }`) as Kernel;
+      compiled.set(key, k);
+    }
+    k(lo, hi, out);
+  };
+}
+
+/**
+ * MAXLOC / MINLOC over interleaved (value, index) pairs: the greater (lesser)
+ * value wins, a tie goes to the lower index.
+ */
+export function locKernel(name: string, better: '>' | '<'): Kernel {
+  return (lo, hi, out) => {
+    const kind = kindOf(out);
+    const key = `${name}:${kind}`;
+    let k = compiled.get(key);
+    if (!k) {
+      k = new Function('lo', 'hi', 'out', `/* ${key} */ for (let i = 0, n = out.length - 1; i < n; i += 2) {
+        const va = lo[i], ia = lo[i + 1], vb = hi[i], ib = hi[i + 1];
+        if (vb ${better} va || (vb === va && ib < ia)) { out[i] = vb; out[i + 1] = ib; } else { out[i] = va; out[i + 1] = ia; }
+      }`) as Kernel;
+      compiled.set(key, k);
+    }
+    k(lo, hi, out);
+  };
+}
+
+/** A user function applied to each pair of elements (unit 1) or of `unit`-element items. */
+export function functionKernel(fn: (a: any, b: any) => any, unit: number): Kernel {
+  if (unit === 1) {
+    return (lo, hi, out) => {
+      const l = lo as unknown as ArrayLike<unknown>, h = hi as unknown as ArrayLike<unknown>;
+      const o = out as unknown as Record<number, unknown>;
+      for (let i = 0, n = out.length; i < n; i++) o[i] = fn(l[i], h[i]);
+    };
+  }
+  return (lo, hi, out) => {
+    for (let i = 0, n = out.length; i < n; i += unit) {
+      const r = fn(lo.subarray(i, i + unit), hi.subarray(i, i + unit)) as ArrayLike<number | bigint>;
+      if (r === null || typeof r !== 'object' || r.length !== unit) {
+        throw tsmpiError(ErrorCode.OP, `an op with unit ${unit} must return ${unit} elements for each item (got ${r === null || typeof r !== 'object' ? typeof r : r.length})`);
+      }
+      out.set(r as never, i);
+    }
+  };
+}
