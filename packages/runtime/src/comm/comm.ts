@@ -24,7 +24,8 @@ export class Comm {
   readonly rank: number;
   readonly size: number;
   /** @internal */ readonly hooks: CommHooks;
-  private readonly toLocal: Map<number, number>;
+  /** World rank → rank here; undefined when the group is the world in order (no map needed). */
+  private readonly toLocal: Map<number, number> | undefined;
   private freed = false;
   private shadow: Comm | undefined;
 
@@ -35,10 +36,16 @@ export class Comm {
     this.group = group;
     this.size = group.length;
     this.hooks = hooks;
-    this.toLocal = new Map(group.map((w, i) => [w, i]));
-    const me = this.toLocal.get(engine.rank);
+    const identity = group.length === engine.size && group.every((w, i) => w === i);
+    this.toLocal = identity ? undefined : new Map(group.map((w, i) => [w, i]));
+    const me = this.localRank(engine.rank);
     if (me === undefined) throw tsmpiError(ErrorCode.INTERNAL, 'rank is not a member of its communicator');
     this.rank = me;
+  }
+
+  /** This communicator's rank of a world rank (undefined if not a member). */
+  private localRank(world: number): number | undefined {
+    return this.toLocal ? this.toLocal.get(world) : world >= 0 && world < this.size ? world : undefined;
   }
 
   /** mpi4py spelling. */
@@ -70,7 +77,7 @@ export class Comm {
   }
 
   private statusOf(m: Message) {
-    return { source: this.toLocal.get(m.src) ?? m.src, tag: m.tag, count: m.payload.byteLength };
+    return { source: this.localRank(m.src) ?? m.src, tag: m.tag, count: m.payload.byteLength };
   }
 
   // ---- values (lowercase, mpi4py's pickle family) ----
@@ -190,10 +197,10 @@ export class Comm {
     return this.post(source, tag, (m) => {
       const bytes = messageBytes(m.enc, m.payload);
       if (!bytes) {
-        throw tsmpiError(ErrorCode.BUFFER, `the message from rank ${this.toLocal.get(m.src)} (tag ${m.tag}) is a value sent with send(), not a buffer; receive it with recv()`);
+        throw tsmpiError(ErrorCode.BUFFER, `the message from rank ${this.localRank(m.src)} (tag ${m.tag}) is a value sent with send(), not a buffer; receive it with recv()`);
       }
       if (bytes.byteLength > dst.byteLength) {
-        throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.toLocal.get(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
+        throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.localRank(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
       }
       dst.set(bytes);
       return undefined;
