@@ -15,4 +15,21 @@ if (typeof process.send === 'function') {
   // The channel alone must not keep a finished program alive.
   (process.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
 }
+
+/**
+ * An uncaught exception or unhandled rejection ends the whole job (what
+ * `python -m mpi4py` does): print the stack with every line prefixed by the
+ * rank, and exit 1 so tsmpiexec ends the other ranks. A program that installs
+ * its own handler keeps control.
+ */
+const rank = process.env.TSMPI_RANK;
+if (rank !== undefined) {
+  process.on('uncaughtException', (err, origin) => {
+    if (process.listenerCount('uncaughtException') > 1) return;
+    const text = err instanceof Error ? err.stack ?? `${err.name}: ${err.message}` : `${origin === 'unhandledRejection' ? 'Unhandled rejection: ' : 'Uncaught: '}${String(err)}`;
+    const what = origin === 'unhandledRejection' ? 'unhandled promise rejection' : 'uncaught exception';
+    process.stderr.write(`[rank ${rank}] ${what}:\n${text.split('\n').map((l) => `[rank ${rank}] ${l}`).join('\n')}\n`);
+    process.exit(1);
+  });
+}
 export {};
