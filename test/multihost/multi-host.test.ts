@@ -94,6 +94,50 @@ describe.skipIf(!!why)('multi-host over ssh (3 namespaces, real sshd)', () => {
     expect(await strays(10_000)).toEqual([]);
   }, 120_000);
 
+  /** Start a job that blocks, and resolve once every rank is listening. */
+  async function startHanging(extra: string[]): Promise<{ pid: number; run: Promise<import('../helpers/run-job.js').JobResult> }> {
+    let pid = 0;
+    const run = runJob(['--host', hosts(), '--ssh', c.ssh, '--tag-output', ...extra, JOB, 'hang'], { timeoutMs: 60_000, onStart: (p) => { pid = p; } });
+    let out = '';
+    void run.then((r) => { out = r.stdout; });
+    const end = Date.now() + 40_000;
+    while (Date.now() < end) {
+      const listening = c.hosts.map((_, i) => c.exec(i, ['ss', '-ltnH']).split('\n').filter((l) => l.trim() && !/:22\s/.test(l)).length);
+      if (listening.every((n) => n >= 2)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    void out;
+    return { pid, run };
+  }
+
+  it('--iface and --ports choose the interface and the ports every rank listens on', async () => {
+    const subnet = c.hosts[0]!.replace(/\.\d+$/, '.0/24');
+    const { pid, run } = await startHanging(['--iface', subnet, '--ports', '41000-41050']);
+    const ports = c.hosts.flatMap((_, i) => c.exec(i, ['ss', '-ltnH']).split('\n').filter((l) => l.trim() && !/:22\s/.test(l)).map((l) => l.trim().split(/\s+/)[3]!));
+    expect(ports.length).toBeGreaterThanOrEqual(6);
+    for (const p of ports) {
+      const port = Number(p.slice(p.lastIndexOf(':') + 1));
+      expect(port, p).toBeGreaterThanOrEqual(41000);
+      expect(port, p).toBeLessThanOrEqual(41050);
+      expect(p.startsWith('10.77.'), p).toBe(true);
+    }
+    process.kill(pid, 'SIGTERM');
+    const r = await run;
+    expect(r.code).toBe(143);
+    expect(await strays()).toEqual([]);
+  }, 120_000);
+
+  it('a dropped ssh connection ends every rank on every host', async () => {
+    const { pid, run } = await startHanging([]);
+    const sshPids = execFileSync('pgrep', ['-P', String(pid), '-x', 'ssh'], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    expect(sshPids.length).toBe(3);
+    process.kill(sshPids[1]!, 'SIGKILL');
+    const r = await run;
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(new RegExp(`host ${c.hosts[1]!.replace(/\./g, '\\.')}: the connection to its agent was lost`));
+    expect(await strays()).toEqual([]);
+  }, 120_000);
+
   it('a host that refuses ssh gives a clear error naming it, quickly, and leaves nothing', async () => {
     c.stopSshd(1);
     const r = await runJob(['--host', hosts(), '--ssh', c.ssh, '--connect-timeout', '5', JOB, 'ok'], { timeoutMs: 60_000 });
@@ -110,6 +154,3 @@ describe.skipIf(!!why)('multi-host over ssh (3 namespaces, real sshd)', () => {
     expect(await strays()).toEqual([]);
   }, 90_000);
 });
-
-// Keep the import of execFileSync used for debugging sessions.
-void execFileSync;
