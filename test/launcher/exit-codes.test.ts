@@ -44,14 +44,15 @@ describe('tsmpiexec exit code', () => {
   it('is 1 when a rank throws; its stack is printed and the line names rank, pid and code', async () => {
     const { res, first } = await failJob(['throw', '1']);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/Error: rank 1 failed on purpose\n\s+at /);
+    // The stack, every line prefixed by the rank (what python -m mpi4py prints, per rank).
+    expect(res.stderr).toMatch(/\[rank 1\] uncaught exception:\n\[rank 1\] Error: rank 1 failed on purpose\n\[rank 1\]\s+at /);
     expect(launcherLines(res.stderr)).toContainEqual(expect.stringMatching(new RegExp(`^tsmpiexec: rank 1 \\(pid ${first.pid}\\) on ${HOST} exited with code 1$`)));
   });
 
   it('is 1 for an unhandled rejection', async () => {
     const { res } = await failJob(['reject', '2']);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/rank 2 rejected on purpose/);
+    expect(res.stderr).toMatch(/\[rank 2\] unhandled promise rejection:\n\[rank 2\] .*rank 2 rejected on purpose/);
   });
 
   it('is n for process.exit(n)', async () => {
