@@ -3,29 +3,35 @@
  * `npm pack` and installed together into an empty project give a working
  * `import { init } from 'tsmpi'` and `npx tsmpiexec`, for JavaScript and TypeScript.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/run-job.js';
 
-const WORKSPACES = ['packages/runtime', 'packages/collectives', 'packages/launcher', 'packages/tsmpi'];
+// Every workspace package, as the root package.json lists them.
+const WORKSPACES: string[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces;
 let dir: string;
 let project: string;
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+function npm(args: string[], cwd: string): string {
+  const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 240_000 });
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return r.stdout;
+}
 
 describe('npm pack + install into an empty project', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tsmpi-pack-'));
     const packs = join(dir, 'packs');
     project = join(dir, 'project');
+    mkdirSync(packs);
+    mkdirSync(project);
     for (const ws of WORKSPACES) npm(['pack', '--silent', '--pack-destination', packs], join(ROOT, ws));
     const tarballs = readdirSync(packs).map((f) => join(packs, f));
-    expect(tarballs).toHaveLength(4);
-    npm(['init', '-y'], (execFileSync('mkdir', ['-p', project]), project));
+    expect(tarballs).toHaveLength(WORKSPACES.length);
+    npm(['init', '-y'], project);
     npm(['pkg', 'set', 'type=module'], project);
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], project);
   }, 300_000);
