@@ -1,13 +1,14 @@
 /**
  * A transport over byte streams (TCP, Unix sockets, WebSocket streams).
- * Each rank sends on the one connection it opened to a peer (opened lazily,
- * on first send) and receives on connections peers opened to it; one
- * connection per direction keeps every (sender, receiver) pair in order
- * without any tie-breaking between simultaneous connects.
+ * A connection is opened lazily, on the first send to a peer, and then
+ * serves both directions (replies ride with the TCP acknowledgements). Each
+ * rank sends to a peer on exactly one connection — its own, or the peer's if
+ * that came first — so every (sender, receiver) pair stays in order without
+ * tie-breaking between simultaneous connects.
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCode, tsmpiError } from '../errors.js';
-import { encodeFrameHead } from '../wire/frame-encoder.js';
+import { encodeFrameHead, INLINE_PAYLOAD_BYTES } from '../wire/frame-encoder.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
@@ -36,7 +37,8 @@ export class StreamTransport implements Transport {
   private peers: Card[] = [];
   private own: Card | undefined;
   private readonly out = new Map<number, OutLink>();
-  private readonly incoming = new Set<Duplex>();
+  /** Every open connection, either direction (closed at finalize). */
+  private readonly streams = new Set<Duplex>();
   private closing = false;
 
   constructor(private readonly o: StreamTransportOptions) {}
@@ -50,25 +52,47 @@ export class StreamTransport implements Transport {
 
   private accept(stream: Duplex): void {
     if (this.closing) { stream.destroy(); return; }
-    this.incoming.add(stream);
-    stream.on('close', () => this.incoming.delete(stream));
-    stream.on('error', () => { /* reported through 'close'; strangers are simply dropped */ });
+    this.streams.add(stream);
+    stream.on('close', () => this.streams.delete(stream));
+    stream.on('error', () => { /* strangers are simply dropped; a peer's failure reaches us through the launcher */ });
     acceptHandshake(stream, this.o.secret).then(({ id, rest }) => {
-      const decoder = new FrameDecoder((header, payload) => {
-        if (header.src !== id) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${id} sent a frame claiming to come from rank ${header.src}`);
-        this.o.events.onFrame(header, payload);
-      }, this.o.maxPayload);
-      const feed = (chunk: Uint8Array) => {
-        try {
-          decoder.push(chunk);
-        } catch (err) {
-          stream.destroy();
-          this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection from rank ${id}: ${(err as Error).message}`, err));
-        }
-      };
-      stream.on('data', feed);
-      if (rest.length) feed(rest);
+      if (id < 0 || id >= this.peers.length || id === this.o.rank) {
+        stream.destroy();
+        return;
+      }
+      this.attach(stream, id, rest);
+      // The connection serves both directions: unless this rank already has its own
+      // link to the peer (both dialled at once), it sends on this one too. Each side
+      // keeps the one link it chose, so each direction stays in order.
+      if (!this.out.has(id)) this.out.set(id, { ready: Promise.resolve(stream), stream });
     }, () => { /* failed authentication: the connection is already closed; the job goes on */ });
+  }
+
+  /** Read frames from `peer` on an authenticated connection (either direction). */
+  private attach(stream: Duplex, peer: number, rest: Buffer): void {
+    const decoder = new FrameDecoder((header, payload) => {
+      if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
+      this.o.events.onFrame(header, payload);
+    }, this.o.maxPayload);
+    const feed = (chunk: Uint8Array) => {
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        stream.destroy();
+        this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
+      }
+    };
+    stream.on('data', feed);
+    stream.on('close', () => {
+      // Cut in the middle of a frame: never wait for the rest of a message that cannot come.
+      if (!decoder.idle && !decoder.broken && !this.closing) {
+        this.o.events.onFatal(tsmpiError(ErrorCode.RANK_FAILED, `the connection with rank ${peer} closed in the middle of a message: that rank has probably died (its launcher reports why), or it is not a compatible tsmpi rank`));
+      }
+      // A later send to this peer dials again (and fails clearly if the peer is gone).
+      const l = this.out.get(peer);
+      if (l?.stream === stream) this.out.delete(peer);
+    });
+    if (rest.length) feed(rest);
   }
 
   private link(dest: number): OutLink {
@@ -78,22 +102,22 @@ export class StreamTransport implements Transport {
     if (!card || !this.own) throw tsmpiError(ErrorCode.INTERNAL, `no address known for rank ${dest}`);
     const link: OutLink = { ready: undefined as unknown as Promise<Duplex> };
     link.ready = (async () => {
-        let stream: Duplex;
-        try {
-          stream = await this.o.dialer.connect(card, this.own!);
-          const { rest } = await connectHandshake(stream, this.o.secret, this.o.rank);
-          void rest;
-        } catch (err) {
-          throw tsmpiError(ErrorCode.RANK_FAILED, `cannot reach rank ${dest}: ${(err as Error).message}. The rank may have exited; its launcher reports why`, err);
-        }
-        stream.on('error', (err) => {
-          if (!this.closing) this.o.events.onFatal(tsmpiError(ErrorCode.RANK_FAILED, `connection to rank ${dest} failed: ${err.message}`, err));
-        });
-        // The acceptor never sends frames on this connection; drain so nothing piles up.
-        stream.resume();
-        link.stream = stream;
-        return stream;
-      })();
+      let stream: Duplex;
+      try {
+        stream = await this.o.dialer.connect(card, this.own!);
+        this.streams.add(stream);
+        stream.on('close', () => this.streams.delete(stream));
+        // Failures show as failed writes (RANK_FAILED); a dead peer is the launcher's to report.
+        stream.on('error', () => {});
+        const { rest } = await connectHandshake(stream, this.o.secret, this.o.rank);
+        this.attach(stream, dest, rest);
+      } catch (err) {
+        if (this.out.get(dest) === link) this.out.delete(dest);
+        throw tsmpiError(ErrorCode.RANK_FAILED, `cannot reach rank ${dest}: ${(err as Error).message}. The rank may have exited; its launcher reports why`, err);
+      }
+      link.stream = stream;
+      return stream;
+    })();
     link.ready.catch(() => {});
     this.out.set(dest, link);
     return link;
@@ -102,9 +126,11 @@ export class StreamTransport implements Transport {
   send(dest: number, header: FrameHeader, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
     if (this.closing) return Promise.reject(tsmpiError(ErrorCode.STATE, 'send after finalize'));
     const link = this.link(dest);
-    const head = encodeFrameHead(header, byteLength);
-    if (link.stream) return this.write(link.stream, head, parts);
-    return link.ready.then((s) => this.write(s, head, parts));
+    const small = byteLength <= INLINE_PAYLOAD_BYTES;
+    const head = encodeFrameHead(header, byteLength, small ? parts : undefined);
+    const rest = small ? [] : parts;
+    if (link.stream) return this.write(link.stream, head, rest);
+    return link.ready.then((s) => this.write(s, head, rest));
   }
 
   private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[]): Promise<void> {
@@ -119,7 +145,7 @@ export class StreamTransport implements Transport {
         if (p.byteLength <= max) pending.push(p);
         else for (let o = 0; o < p.byteLength; o += max) pending.push(p.subarray(o, Math.min(o + max, p.byteLength)));
       }
-      if (pending.length === 0) { s.write(head, done); s.uncork(); return; }
+      if (pending.length === 0) { s.uncork(); s.write(head, done); return; }
       s.write(head);
       last = pending.pop()!;
       for (const p of pending) s.write(p);
@@ -130,14 +156,14 @@ export class StreamTransport implements Transport {
 
   async close(): Promise<void> {
     this.closing = true;
+    // End what this rank sent (every rank flushed before the closing barrier), then drop the rest.
     const ends = [...this.out.values()].map(async (l) => {
       const s = await l.ready.catch(() => undefined);
       if (!s) return;
       await new Promise<void>((resolve) => { s.end(() => resolve()); setTimeout(resolve, 1000).unref(); });
-      s.destroy();
     });
     await Promise.all(ends);
-    for (const s of this.incoming) s.destroy();
+    for (const s of this.streams) s.destroy();
     await this.o.dialer.close();
   }
 }

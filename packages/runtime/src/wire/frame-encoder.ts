@@ -8,13 +8,25 @@
 import { FRAME_PREFIX_BYTES } from '../constants.js';
 import { type FrameHeader, packHeader } from './header.js';
 
-/** The prefix and header of a frame, as one buffer; the payload parts follow as they are. */
-export function encodeFrameHead(header: FrameHeader, payloadBytes: number): Buffer {
+/**
+ * The prefix and header of a frame, as one buffer; the payload parts follow as
+ * they are. With `inline`, the (small) payload is copied in too, so the whole
+ * frame is one write: for small messages a copy is cheaper than a vectored write.
+ */
+export function encodeFrameHead(header: FrameHeader, payloadBytes: number, inline?: readonly Uint8Array[]): Buffer {
   const h = packHeader(header);
-  const out = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + h.length);
+  const headBytes = FRAME_PREFIX_BYTES + h.length;
+  const out = Buffer.allocUnsafe(headBytes + (inline ? payloadBytes : 0));
   out.writeUInt32LE(h.length, 0);
   out.writeUInt32LE(payloadBytes % 0x100000000, 4);
   out.writeUInt32LE(Math.floor(payloadBytes / 0x100000000), 8);
   h.copy(out, FRAME_PREFIX_BYTES);
+  if (inline) {
+    let off = headBytes;
+    for (const p of inline) { out.set(p, off); off += p.byteLength; }
+  }
   return out;
 }
+
+/** Payloads up to this size are copied into the frame head and written at once. */
+export const INLINE_PAYLOAD_BYTES = 16 * 1024;
