@@ -45,7 +45,7 @@ describe('tsmpiexec exit code', () => {
     const { res, first } = await failJob(['throw', '1']);
     expect(res.code).toBe(1);
     // The stack, every line prefixed by the rank (what python -m mpi4py prints, per rank).
-    expect(res.stderr).toMatch(/\[rank 1\] uncaught exception:\n\[rank 1\] Error: rank 1 failed on purpose\n\[rank 1\]\s+at /);
+    expect(res.stderr).toMatch(/\[rank 1\] (uncaught exception|unhandled promise rejection):\n\[rank 1\] Error: rank 1 failed on purpose\n\[rank 1\]\s+at /);
     expect(launcherLines(res.stderr)).toContainEqual(expect.stringMatching(new RegExp(`^tsmpiexec: rank 1 \\(pid ${first.pid}\\) on ${HOST} exited with code 1$`)));
   });
 

@@ -3,8 +3,8 @@
  * itself), sorts arrivals into per-context matchers, and keeps the logical
  * clock that measures rounds on the critical path.
  */
-import { FrameKind } from '../constants.js';
-import { ErrorCode, tsmpiError } from '../errors.js';
+import { FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.js';
+import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
 import { hold } from './keep-alive.js';
@@ -18,7 +18,9 @@ export class Engine {
   /** Next free context id (kept in step on all ranks by communicator creation). */
   nextContext: number;
   private readonly matchers = new Map<number, Matcher>();
-  private inflight = new Set<Promise<void>>();
+  /** Sends handed to the transport and not yet settled; flush() waits for 0. */
+  private sending = 0;
+  private flushed: (() => void)[] = [];
   private fatal: Error | undefined;
   transport: Transport | undefined;
 
@@ -47,7 +49,14 @@ export class Engine {
    * this rank, so the launcher ends the job instead of letting it hang.
    */
   fatalHandler: (err: Error) => void = (err) => {
-    process.stderr.write(`tsmpi: rank ${this.rank}: ${err.message}\n`);
+    const code = TsmpiError.is(err) ? `${err.code}: ` : '';
+    process.stderr.write(`tsmpi: rank ${this.rank}: ${code}${err.message}\n`);
+    // A lost connection is most often the sign of a peer that failed: let tsmpiexec see that
+    // failure first and end this rank (without the grace, this rank's exit 1 could reach
+    // tsmpiexec before the failed rank's own code and become the job's).
+    if (TsmpiError.is(err) && err.code === ErrorCode.RANK_FAILED) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PEER_FAILURE_GRACE_MS);
+    }
     process.exit(1);
   };
 
@@ -69,12 +78,14 @@ export class Engine {
     }
     if (!this.transport) return Promise.reject(tsmpiError(ErrorCode.INTERNAL, 'no transport'));
     const release = hold();
+    this.sending++;
     const p = this.transport.send(dest, header, parts, byteLength);
-    const tracked = p.then(release, (e) => { release(); throw e; });
-    const quiet = tracked.catch(() => {});
-    this.inflight.add(quiet);
-    void quiet.then(() => this.inflight.delete(quiet));
-    return tracked;
+    const settled = () => {
+      release();
+      if (--this.sending === 0) for (const f of this.flushed.splice(0)) f();
+    };
+    p.then(settled, settled);
+    return p;
   }
 
   /** Post a receive. The delivery callback runs synchronously at match time. */
@@ -102,7 +113,8 @@ export class Engine {
 
   /** Wait until every send so far has been handed to the operating system. */
   async flush(): Promise<void> {
-    while (this.inflight.size) await Promise.all([...this.inflight]);
+    if (this.sending > 0) await new Promise<void>((r) => this.flushed.push(r));
+    await this.transport?.flush();
   }
 
   /** Receives and probes still waiting, by context (for the timeout report). */

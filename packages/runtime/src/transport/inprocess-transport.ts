@@ -49,5 +49,6 @@ export class InProcessTransport implements Transport {
     this.hub.enqueue({ dest, header, payload });
     return Promise.resolve();
   }
+  async flush(): Promise<void> {}
   async close(): Promise<void> {}
 }

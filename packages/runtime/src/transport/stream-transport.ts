@@ -40,6 +40,9 @@ export class StreamTransport implements Transport {
   /** Every open connection, either direction (closed at finalize). */
   private readonly streams = new Set<Duplex>();
   private closing = false;
+  /** Writes not yet handed to the operating system; flush() waits for 0. */
+  private unwritten = 0;
+  private drained: (() => void)[] = [];
 
   constructor(private readonly o: StreamTransportOptions) {}
 
@@ -129,29 +132,56 @@ export class StreamTransport implements Transport {
     const small = byteLength <= INLINE_PAYLOAD_BYTES;
     const head = encodeFrameHead(header, byteLength, small ? parts : undefined);
     const rest = small ? [] : parts;
-    if (link.stream) return this.write(link.stream, head, rest);
-    return link.ready.then((s) => this.write(s, head, rest));
+    if (link.stream) return this.write(link.stream, head, rest, small);
+    this.unwritten++;
+    return link.ready.then(
+      (s) => { this.unwritten--; return this.write(s, head, rest, small); },
+      (e) => { this.settle(); throw e; },
+    );
   }
 
-  private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[]): Promise<void> {
+  private settle(): void {
+    if (--this.unwritten === 0) for (const f of this.drained.splice(0)) f();
+  }
+
+  /**
+   * Write a frame: the head (with the payload when `inline`), then each large
+   * part as it is (no copy), in one corked batch. An inline frame owes nothing
+   * to the caller's memory, so it resolves at once; otherwise on completion.
+   */
+  private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[], inline: boolean): Promise<void> {
+    this.unwritten++;
     return new Promise((resolve, reject) => {
-      const done = (err?: Error | null) => (err ? reject(tsmpiError(ErrorCode.RANK_FAILED, `write failed: ${err.message}`, err)) : resolve());
+      const done = (err?: Error | null) => {
+        this.settle();
+        if (inline) return;
+        if (err) reject(tsmpiError(ErrorCode.RANK_FAILED, `write failed: ${err.message}`, err)); else resolve();
+      };
+      if (parts.length === 0) {
+        s.write(head, done);
+        if (inline) resolve();
+        return;
+      }
       const max = this.o.dialer.maxWrite;
-      s.cork();
-      let last: Uint8Array = head;
       const pending: Uint8Array[] = [];
       for (const p of parts) {
         if (p.byteLength === 0) continue;
         if (p.byteLength <= max) pending.push(p);
         else for (let o = 0; o < p.byteLength; o += max) pending.push(p.subarray(o, Math.min(o + max, p.byteLength)));
       }
-      if (pending.length === 0) { s.uncork(); s.write(head, done); return; }
+      s.cork();
       s.write(head);
-      last = pending.pop()!;
+      const last = pending.pop();
       for (const p of pending) s.write(p);
-      s.write(last, done);
+      if (last) s.write(last, done); else s.write(Buffer.alloc(0), done);
       s.uncork();
+      if (inline) resolve();
     });
+  }
+
+  flush(): Promise<void> {
+    if (this.unwritten === 0) return Promise.resolve();
+    return new Promise((r) => this.drained.push(r));
   }
 
   async close(): Promise<void> {

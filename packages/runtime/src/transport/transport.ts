@@ -27,8 +27,14 @@ export interface Transport {
   listen(): Promise<Card>;
   /** The job's table of cards, indexed by world rank. */
   setPeers(cards: Card[]): void;
-  /** Send one frame; resolves once its bytes are handed to the operating system. */
+  /**
+   * Send one frame; resolves once the caller may reuse `parts`: when the bytes
+   * are handed to the operating system, or at once for a small frame copied
+   * into the transport's own buffer.
+   */
   send(dest: number, header: FrameHeader, parts: readonly Uint8Array[], byteLength: number): Promise<void>;
+  /** Resolves once every frame sent so far is handed to the operating system. */
+  flush(): Promise<void>;
   /** Flush and close every connection and listener. */
   close(): Promise<void>;
 }
