@@ -48,6 +48,13 @@ export const MAX_HEADER_BYTES = 4096;
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
 
+/**
+ * How long a rank that lost a peer waits before exiting by itself: the peer most
+ * likely failed, and tsmpiexec, which sees that failure too, ends this rank
+ * meanwhile, so the job's exit code is the failed rank's, not this consequence's.
+ */
+export const PEER_FAILURE_GRACE_MS = 2000;
+
 /** Handshake sizes (see wire/handshake.ts). */
 export const NONCE_BYTES = 32;
 export const MAC_BYTES = 32;
