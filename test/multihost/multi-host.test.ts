@@ -147,6 +147,16 @@ describe.skipIf(!!why)('multi-host over ssh (3 namespaces, real sshd)', () => {
     expect(await strays()).toEqual([]);
   }, 90_000);
 
+  it('refused authentication (a key the hosts do not accept) gives a clear error quoting ssh', async () => {
+    const stranger = join(c.dir, 'stranger');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+    const ssh = c.ssh.replace(/-i \S+/, `-i ${stranger}`);
+    const r = await runJob(['--host', `${c.hosts[0]}:1,${c.hosts[2]}:1`, '--ssh', ssh, JOB, 'ok'], { timeoutMs: 60_000 });
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/host 10\.77\.\d+\.\d+: could not start its agent .*Permission denied/);
+    expect(await strays()).toEqual([]);
+  }, 90_000);
+
   it('no node on the remote host gives an error naming the host', async () => {
     const r = await runJob(['--host', `${c.hosts[0]}:1,${c.hosts[2]}:1`, '--ssh', c.ssh, '--node', '/nonexistent/node', JOB, 'ok'], { timeoutMs: 60_000 });
     expect(r.code).not.toBe(0);
