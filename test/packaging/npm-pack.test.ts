@@ -49,7 +49,8 @@ console.log('rank', comm.rank, 'of', comm.size, 'total', total, 'from', echoed[0
     it(`runs a ${name} job with npx tsmpiexec`, () => {
       writeFileSync(join(project, file), file.endsWith('.ts') ? job.replace('const comm', 'const comm: Awaited<ReturnType<typeof init>>') : job);
       const r = spawnSync('npx', ['--no-install', 'tsmpiexec', '-n', '3', file], { cwd: project, encoding: 'utf8', timeout: 60_000 });
-      expect(r.stderr).toBe('');
+      // npm itself may warn about the machine's own npm configuration; nothing else may appear.
+      expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')).join('\n')).toBe('');
       expect(r.status).toBe(0);
       const lines = r.stdout.trim().split('\n').sort();
       expect(lines).toEqual([0, 1, 2].map((k) => `rank ${k} of 3 total 6 from ${(k + 2) % 3}`));

@@ -4,4 +4,5 @@
  */
 export * from '@tsmpi/runtime';
 export * from '@tsmpi/collectives';
+export * from '@tsmpi/pool';
 export { init } from '@tsmpi/collectives';
