@@ -5,6 +5,7 @@
  * A failed assertion inside an example makes its rank throw, so the job exits non-zero and the test fails.
  */
 import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import { EXAMPLES, runJob, type JobResult } from '../helpers/run-job.js';
@@ -149,10 +150,34 @@ const examples: Example[] = [
     supports: exactly2,
     check: osuTable('MPI Bandwidth Test', 'Bandwidth [MB/s]', pow2(65536)),
   },
+  // Task pools (examples/pools/): each on 1 rank (serial) and 3 ranks (2 workers); test/pools/ runs them on every back end.
+  {
+    file: 'pools/travel-times.ts',
+    args: ['--check', '80', '40', '12'],
+    sizes: [1, 3],
+    check: (out, _n, expect) => expect(lines(out)).toEqual([
+      'travel-times: 12 sources on a 80x40 grid (h = 0.1 km), checked against the fields computed in process',
+      'summed field: min 12.460473 s, max 22.404205 s, mean 16.876833 s, sha256 05bbe9b807b74939be3a67122bd028b463c966b34f23cdf9431d1ede18f848eb',
+    ]),
+  },
+  ...[1, 3].map((n): Example => ({
+    file: 'pools/julia.ts',
+    // One file per size: the runs are concurrent.
+    args: ['--out', join(tmpdir(), `tsmpi-examples-julia-${process.pid}-${n}.pgm`), '320', '240'],
+    sizes: [n],
+    check: (out, _n, expect) => expect(lines(out)).toEqual([
+      `julia: 320x240 image in ${join(tmpdir(), `tsmpi-examples-julia-${process.pid}-${n}.pgm`)} (sha256 9791ba5523a1ef390c858c494171c7a264dd6bef325232d7ad2c35df1fc738ae)`,
+    ]),
+  })),
+  {
+    file: 'pools/pi.ts',
+    sizes: [1, 3],
+    check: (out, n, expect) => expect(lines(out)).toEqual([expect.stringMatching(new RegExp(`^pi: 3\\.14159392515554\\d, error: 1\\.272e-06 \\(256 intervals, ${Math.max(1, n - 1)} workers\\)$`))]),
+  },
 ];
 
 /** Files under examples/ that are not programs: shared modules, and scratch files named _*. */
-const NOT_PROGRAMS = new Set(['mpi4py-tutorial/matvec.ts']);
+const NOT_PROGRAMS = new Set(['mpi4py-tutorial/matvec.ts', 'pools/eikonal.ts']);
 
 /**
  * Jobs run two at a time (tests are concurrent; this queue is the limit): on 2 cores that overlaps one job's
