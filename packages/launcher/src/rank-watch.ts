@@ -4,6 +4,8 @@
  * never calls init(). Without it, `kill -9` of tsmpiexec would leave such a
  * program running as an orphan.
  */
+import { inspect } from 'node:util';
+
 if (typeof process.send === 'function') {
   // Gone already (while Node was starting): the 'disconnect' event has passed.
   if (!process.connected) process.exit(1);
@@ -23,13 +25,21 @@ if (typeof process.send === 'function') {
  * its own handler keeps control.
  */
 const rank = process.env.TSMPI_RANK;
+/** As the runtime's constant of that name (this preload does not load the runtime). */
+const PEER_FAILURE_GRACE_MS = 2000;
 if (rank !== undefined) {
   process.on('uncaughtException', (err, origin) => {
     if (process.listenerCount('uncaughtException') > 1) return;
-    const text = err instanceof Error ? err.stack ?? `${err.name}: ${err.message}` : `${origin === 'unhandledRejection' ? 'Unhandled rejection: ' : 'Uncaught: '}${String(err)}`;
+    // As Node prints it: the stack, then the error's own properties (a TsmpiError's `code`) and its `cause`.
+    const text = err instanceof Error ? inspect(err) : `${origin === 'unhandledRejection' ? 'Unhandled rejection: ' : 'Uncaught: '}${String(err)}`;
     const what = origin === 'unhandledRejection' ? 'unhandled promise rejection' : 'uncaught exception';
     process.stderr.write(`[rank ${rank}] ${what}:\n${text.split('\n').map((l) => `[rank ${rank}] ${l}`).join('\n')}\n`);
+    // An error because a peer rank is gone is a consequence: the peer most likely failed, and
+    // tsmpiexec ends this rank as soon as it sees that. Leave it the time to, so the job's exit
+    // code is the failed peer's, not this rank's 1 (the runtime's PEER_FAILURE_GRACE_MS).
+    if ((err as { code?: unknown } | null)?.code === 'TSMPI_ERR_RANK_FAILED') {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PEER_FAILURE_GRACE_MS);
+    }
     process.exit(1);
   });
 }
-export {};

@@ -2,6 +2,7 @@
  * Every reserved number of the runtime in one place: wildcards, frame kinds,
  * context ids, wire limits and the environment variables the launcher sets.
  */
+import { constants as bufferConstants } from 'node:buffer';
 
 /** Receive from any source (mpi4py's `MPI.ANY_SOURCE`). */
 export const ANY_SOURCE = -1;
@@ -45,6 +46,11 @@ export const FIRST_FREE_CONTEXT = 2;
 /** Wire limits, checked on every frame before anything is allocated. */
 export const FRAME_PREFIX_BYTES = 12;
 export const MAX_HEADER_BYTES = 4096;
+/**
+ * The largest buffer this Node can allocate (4 GiB on Node 20; 2^53-1 from Node 22 on 64-bit).
+ * A message's payload is received into one buffer, so no message can be larger.
+ */
+export const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
 

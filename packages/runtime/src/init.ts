@@ -18,7 +18,6 @@ import { InProcessHub } from './transport/inprocess-transport.js';
 import { NetDialer } from './transport/net-dialer.js';
 import { StreamTransport } from './transport/stream-transport.js';
 import type { Transport } from './transport/transport.js';
-import { WsDialer } from './transport/ws-dialer.js';
 
 export type CommClass<C extends Comm = Comm> = new (engine: Engine, context: number, group: readonly number[], hooks: CommHooks) => C;
 
@@ -75,10 +74,12 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const { secret } = await channel.request({ t: 'hello', rank: env.rank }, 'secret');
     const engine = new Engine(env.rank, env.size, FIRST_FREE_CONTEXT);
     const dialer = env.transport === 'ws'
-      ? new WsDialer({ hostId: env.hostId, bind: env.bind, ports: env.ports })
+      // Loaded only when used: `ws` costs every rank (and tsmpiexec) start-up time otherwise.
+      ? new (await import('./transport/ws-dialer.js')).WsDialer({ hostId: env.hostId, bind: env.bind, ports: env.ports })
       : new NetDialer({ hostId: env.hostId, bind: env.bind, socketDir: env.socketDir, rank: env.rank, sameHostPath: env.transport === 'auto', ports: env.ports });
     const transport = new StreamTransport({
       rank: env.rank,
+      size: env.size,
       secret: Buffer.from(secret, 'hex'),
       maxPayload: env.maxPayload,
       dialer,

@@ -20,7 +20,8 @@ const T = {
   ARRAY: 8, OBJECT: 9, MAP: 10, SET: 11, DATE: 12, BINARY: 13, ERROR: 14, HOLE: 15,
 } as const;
 
-const align8 = (n: number) => (n + 7) & ~7;
+// Not `(n + 7) & ~7`: bitwise operators wrap at 2^31, and values may hold gigabytes.
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
 /** Top bit of a string's byte length: the bytes are UTF-16LE, not UTF-8 (a string with lone surrogates). */
 const UTF16_FLAG = 0x80000000;
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();

@@ -3,8 +3,9 @@
  * itself), sorts arrivals into per-context matchers, and keeps the logical
  * clock that measures rounds on the critical path.
  */
-import { FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.js';
+import { FrameKind, MAX_BUFFER_BYTES, PEER_FAILURE_GRACE_MS } from '../constants.js';
 import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
+import { typedArrayByCode } from '../codec/typed-arrays.js';
 import type { Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
 import { hold } from './keep-alive.js';
@@ -41,6 +42,12 @@ export class Engine {
       this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `frame from rank ${header.src}, outside the job of ${this.size}`));
       return;
     }
+    // A typed array is a whole number of elements (else a receiver would get a silently shortened array).
+    const element = typedArrayByCode[header.enc]?.BYTES_PER_ELEMENT ?? 1;
+    if (payload.byteLength % element !== 0) {
+      this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `rank ${header.src} sent a payload of ${payload.byteLength} bytes as ${element}-byte elements (encoding ${header.enc}): it is not a compatible tsmpi rank`));
+      return;
+    }
     this.matcher(header.ctx).arrive({ src: header.src, tag: header.tag, enc: header.enc, payload, depth: header.depth });
   }
 
@@ -67,6 +74,9 @@ export class Engine {
   }
 
   send(ctx: number, dest: number, tag: number, enc: number, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
+    if (byteLength > MAX_BUFFER_BYTES) {
+      return Promise.reject(tsmpiError(ErrorCode.UNSUPPORTED, `a message of ${byteLength} bytes is larger than one buffer can be on this Node (${MAX_BUFFER_BYTES} bytes), so no rank could receive it: send it in several messages (Node 22 and later raise the limit)`));
+    }
     const header: FrameHeader = { kind: FrameKind.MSG, ctx, src: this.rank, tag, enc, depth: this.clock + 1 };
     if (dest === this.rank) {
       const payload = new Uint8Array(byteLength);

@@ -25,6 +25,8 @@ export interface Dialer {
 
 export interface StreamTransportOptions {
   rank: number;
+  /** The job's size: a peer proves a rank in 0..size-1 (known before the address table arrives). */
+  size: number;
   secret: Buffer;
   maxPayload: number;
   dialer: Dialer;
@@ -59,7 +61,9 @@ export class StreamTransport implements Transport {
     stream.on('close', () => this.streams.delete(stream));
     stream.on('error', () => { /* strangers are simply dropped; a peer's failure reaches us through the launcher */ });
     acceptHandshake(stream, this.o.secret).then(({ id, rest }) => {
-      if (id < 0 || id >= this.peers.length || id === this.o.rank) {
+      // Against the job's size, not the address table: a peer that got its table first may
+      // connect before this rank has its own (refusing it then silently lost its first frames).
+      if (id < 0 || id >= this.o.size || id === this.o.rank) {
         stream.destroy();
         return;
       }

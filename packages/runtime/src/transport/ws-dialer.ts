@@ -1,6 +1,7 @@
 /** WebSocket streams (`ws`), for networks that only pass HTTP-upgradable traffic. */
 import { createServer, type Server } from 'node:http';
 import { listenInRange } from './listen.js';
+import { HANDSHAKE_TIMEOUT_MS } from '../wire/handshake.js';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
 import type { Dialer } from './stream-transport.js';
@@ -21,6 +22,12 @@ export class WsDialer implements Dialer {
     const port = await listenInRange(http, this.o.bind, this.o.ports);
     // The HTTP server must not keep a finished rank alive.
     http.unref();
+    // Nor may a connection: a stranger's that never upgrades would hold the program's end
+    // (and the implicit finalize) until the HTTP timeouts dropped it. Those drop a silent
+    // stranger as the handshake timeout does on the other transports (Node's default: a minute or more).
+    http.on('connection', (sock) => sock.unref());
+    http.headersTimeout = HANDSHAKE_TIMEOUT_MS;
+    http.requestTimeout = HANDSHAKE_TIMEOUT_MS;
     this.http = http;
     const server = new WebSocketServer({ server: http, maxPayload: WS_CHUNK * 2, perMessageDeflate: false });
     server.on('connection', (ws) => {
@@ -52,6 +59,8 @@ export class WsDialer implements Dialer {
     if (!s) return;
     for (const c of s.clients) c.terminate();
     await new Promise<void>((r) => s.close(() => r()));
+    // close() waits for every connection to end: drop those of strangers still in HTTP.
+    this.http?.closeAllConnections();
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
   }
 }

@@ -4,7 +4,7 @@
  * prefix (never collected and concatenated), and every length is checked
  * against its limit before anything is allocated.
  */
-import { FRAME_PREFIX_BYTES, MAX_HEADER_BYTES } from '../constants.js';
+import { FRAME_PREFIX_BYTES, MAX_BUFFER_BYTES, MAX_HEADER_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { type FrameHeader, unpackHeader } from './header.js';
 
@@ -36,6 +36,9 @@ export class FrameDecoder {
     }
   }
 
+  /** True once garbage was seen (the connection is being dropped for it). */
+  get broken(): boolean { return this.failed; }
+
   /** True when the stream ended between frames (a clean end). */
   get idle(): boolean { return this.state === State.PREFIX && this.have === 0; }
 
@@ -59,6 +62,9 @@ export class FrameDecoder {
         this.payloadLen = this.small.readUInt32LE(4) + this.small.readUInt32LE(8) * 0x100000000;
         if (this.headerLen === 0 || this.headerLen > MAX_HEADER_BYTES) {
           throw tsmpiError(ErrorCode.PROTOCOL, `frame header of ${this.headerLen} bytes (limit ${MAX_HEADER_BYTES}): the peer is not a compatible tsmpi rank`);
+        }
+        if (this.payloadLen > MAX_BUFFER_BYTES && this.payloadLen <= this.maxPayload) {
+          throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes is more than one buffer can hold on this Node (${MAX_BUFFER_BYTES} bytes)`);
         }
         if (this.payloadLen > this.maxPayload) {
           throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes exceeds the limit of ${this.maxPayload} (raise TSMPI_MAX_MESSAGE if this is intended)`);

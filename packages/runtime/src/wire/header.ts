@@ -4,7 +4,7 @@
  * (used to measure rounds on the critical path; 0 when nobody counts).
  */
 import { Packr } from 'msgpackr';
-import { FrameKind } from '../constants.js';
+import { Encoding, FrameKind } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 
 export interface FrameHeader {
@@ -21,6 +21,7 @@ export interface FrameHeader {
 
 const packr = new Packr({ useRecords: false });
 const KINDS = new Set<number>(Object.values(FrameKind));
+const ENCODINGS = new Set<number>(Object.values(Encoding));
 
 export function packHeader(h: FrameHeader): Buffer {
   return packr.pack([h.kind, h.ctx, h.src, h.tag, h.enc, h.depth]);
@@ -40,5 +41,6 @@ export function unpackHeader(bytes: Uint8Array): FrameHeader {
   }
   const [kind, ctx, src, tag, enc, depth] = a as number[];
   if (!KINDS.has(kind!)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown frame kind ${kind}: the peer is not a compatible tsmpi rank`);
+  if (!ENCODINGS.has(enc!)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown payload encoding ${enc}: the peer is not a compatible tsmpi rank`);
   return { kind: kind as FrameKind, ctx: ctx!, src: src!, tag: tag!, enc: enc!, depth: depth! };
 }
