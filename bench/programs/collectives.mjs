@@ -1,0 +1,75 @@
+/**
+ * Collectives benchmark on any number of ranks. For each operation and size:
+ * warm-up on every rank, the root turns the warm-up time into an iteration
+ * count (bcast), then a timed loop; the figure is the slowest rank's mean time
+ * per operation (max over ranks, as OSU reports). The record also keeps the
+ * mean CPU time per operation and rank (`cpu_us`).
+ *
+ * Sizes: `small` — a single number through the value family (scatter/alltoall:
+ * a list of one number per rank); a byte count — Float64Arrays through the
+ * buffer family, the count being each rank's block (bcast/reduce/allreduce: the
+ * whole buffer; gather/allgather/alltoall/scatter: one block per rank).
+ */
+import { init, finalize, SUM } from 'tsmpi';
+import { config, emit, iterationsFor, now } from '../lib/measure.mjs';
+
+const cfg = config();
+const comm = await init();
+const p = comm.size, me = comm.rank;
+const f64 = (n, v = 1) => new Float64Array(n).fill(v);
+
+function runner(op, size) {
+  if (size === 'small') {
+    switch (op) {
+      case 'barrier': return () => comm.barrier();
+      case 'bcast': return () => comm.bcast(me === 0 ? 42 : null, 0);
+      case 'reduce': return () => comm.reduce(me + 1, SUM, 0);
+      case 'allreduce': return () => comm.allreduce(me + 1, SUM);
+      case 'gather': return () => comm.gather(me, 0);
+      case 'scatter': { const v = Array.from({ length: p }, (_, i) => i); return () => comm.scatter(me === 0 ? v : null, 0); }
+      case 'allgather': return () => comm.allgather(me);
+      case 'alltoall': { const v = Array.from({ length: p }, (_, i) => i); return () => comm.alltoall(v); }
+    }
+  } else {
+    const n = size / 8;
+    switch (op) {
+      case 'bcast': { const b = f64(n); return () => comm.Bcast(b, 0); }
+      case 'reduce': { const s = f64(n), r = me === 0 ? f64(n, 0) : null; return () => comm.Reduce(s, r, SUM, 0); }
+      case 'allreduce': { const s = f64(n), r = f64(n, 0); return () => comm.Allreduce(s, r, SUM); }
+      case 'gather': { const s = f64(n), r = me === 0 ? f64(n * p, 0) : null; return () => comm.Gather(s, r, 0); }
+      case 'scatter': { const s = me === 0 ? f64(n * p) : null, r = f64(n, 0); return () => comm.Scatter(s, r, 0); }
+      case 'allgather': { const s = f64(n), r = f64(n * p, 0); return () => comm.Allgather(s, r); }
+      case 'alltoall': { const s = f64(n * p), r = f64(n * p, 0); return () => comm.Alltoall(s, r); }
+    }
+  }
+  return undefined;
+}
+
+const warmupFor = (size) => (size === 'small' ? 50 : size <= 1024 ? 20 : 3);
+const results = {};
+for (const op of cfg.ops) {
+  for (const size of op === 'barrier' ? ['small'] : cfg.sizes) {
+    const run = runner(op, size);
+    if (!run) continue;
+    await comm.barrier();
+    const w = warmupFor(size);
+    let t0 = now();
+    for (let i = 0; i < w; i++) await run();
+    const estimate = (now() - t0) / w;
+    const n = await comm.bcast(me === 0 ? iterationsFor(estimate, cfg.budget, 3, cfg.maxIters) : null, 0);
+    await comm.barrier();
+    const c0 = process.cpuUsage();
+    t0 = now();
+    for (let i = 0; i < n; i++) await run();
+    const mine = (now() - t0) / n;
+    const c = process.cpuUsage(c0);
+    const all = await comm.gather([mine, (c.user + c.system) / n], 0);
+    if (me === 0) {
+      const times = all.map((x) => x[0]), cpu = all.map((x) => x[1]);
+      // cpu_us: CPU time (user + system) per operation, mean over ranks — what an operation costs, whatever the load.
+      (results[op] ??= {})[size] = { us: Math.max(...times) * 1000, mean_us: (times.reduce((a, b) => a + b, 0) / p) * 1000, cpu_us: cpu.reduce((a, b) => a + b, 0) / p, n };
+    }
+  }
+}
+if (me === 0) emit({ kind: 'collectives', ranks: p, results });
+await finalize();

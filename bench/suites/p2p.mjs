@@ -1,0 +1,61 @@
+/**
+ * Point to point, 2 ranks: tsmpi on each transport, right after it the raw
+ * Node echo on the same kind of socket, then mpi4py over Open MPI's default
+ * transport and over TCP.
+ */
+import { join } from 'node:path';
+import { outcome, run, startServer } from '../lib/proc.mjs';
+import { BENCH } from '../lib/setup.mjs';
+
+export const SIZES = [0, 8, 1024, 65536, 1 << 20, 1 << 24];
+export const BW_SIZES = [1 << 20, 1 << 24];
+/** Raw socket kind that is the limit for each tsmpi transport. */
+export const RAW_KIND = { auto: 'unix', tcp: 'tcp', ws: 'ws' };
+
+export async function p2pSuite({ opts, setup, log }) {
+  const cfg = {
+    sizes: SIZES, bwSizes: BW_SIZES, quick: opts.quick,
+    budget: opts.quick ? 0.08 : 0.3, bwBudget: opts.quick ? 0.15 : 0.5, maxIters: 20000,
+    modes: ['object', 'typed', 'buffer'], bwModes: ['typed', 'buffer', 'object'],
+  };
+  const impls = {};
+  const timeoutMs = opts.quick ? 90_000 : 180_000;
+
+  for (const t of opts.transports) {
+    log(`p2p: tsmpi --transport ${t}`);
+    const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
+    impls[`tsmpi-${t}`] = outcome(r, `tsmpi --transport ${t}`);
+
+    const kind = RAW_KIND[t];
+    log(`p2p: raw Node echo over ${kind}`);
+    impls[`node-${kind}`] = await raw(kind, cfg, timeoutMs);
+  }
+
+  for (const btl of ['shm', 'tcp']) {
+    const id = `mpi4py-${btl}`;
+    if (setup.mpi.missing) { impls[id] = { missing: setup.mpi.missing }; continue; }
+    log(`p2p: mpi4py, Open MPI ${btl === 'tcp' ? '--mca btl tcp,self' : 'default transport'}`);
+    const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
+    impls[id] = outcome(r, `mpi4py (${btl})`);
+  }
+  return { config: cfg, impls };
+}
+
+async function raw(kind, cfg, timeoutMs) {
+  const echo = join(BENCH, 'baselines/node-echo.mjs');
+  let server;
+  try {
+    server = await startServer(process.execPath, [echo, 'serve', kind]);
+    const r = await run(process.execPath, [echo, 'client', kind, server.address, JSON.stringify(cfg)], { timeoutMs });
+    return outcome(r, `raw ${kind} echo`);
+  } catch (err) {
+    return { missing: `raw ${kind} echo failed: ${err.message}` };
+  } finally {
+    server?.stop();
+  }
+}
+
+/** mpirun's arguments for `np` ranks of python on Open MPI's default transport or TCP. */
+export function mpirunArgs(setup, btl, np) {
+  return [...setup.mpi.args, ...(btl === 'tcp' ? ['--mca', 'btl', 'tcp,self'] : []), '-n', String(np), setup.mpi.python];
+}
