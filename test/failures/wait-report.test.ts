@@ -20,6 +20,22 @@ function reports(stderr: string): string[][] {
   return out;
 }
 
+describe('when a rank fails', () => {
+  it('the report says where each other rank was waiting, then the job ends with the failed rank\'s code', async () => {
+    const { marker, env } = marked();
+    const res = await runJob(['-n', '3', PROGRAM, 'peer-fails'], { env, timeoutMs: 30_000 });
+    expect(res.code, res.stderr).toBe(3);
+    const [report] = reports(res.stderr);
+    expect(report?.[0]).toBe('tsmpiexec: wait report (a rank failed; where the others were):');
+    const text = report!.join('\n');
+    expect(text).toMatch(new RegExp(`^  rank 0 \\(\\S+\\): recv from rank 1 on communicator 0, tag 5, for ${SECONDS}$`, 'm'));
+    expect(text).toMatch(/^  rank 1 \(\S+\): exited$/m);
+    expect(text).toMatch(new RegExp(`^  rank 2 \\(\\S+\\): collective \\(recv\\) from rank [01] on communicator 0, for ${SECONDS}$`, 'm'));
+    expect(res.ms).toBeLessThan(8000);
+    expect(await leftoversMarked(marker)).toEqual([]);
+  }, 40_000);
+});
+
 describe('--timeout', () => {
   it('on a deadlock: exit 124, each rank\'s wait, and the cycle', async () => {
     const { marker, env } = marked();

@@ -85,6 +85,7 @@ export class Job {
   readonly done = new Promise<number>((r) => { this.finished = r; });
   private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
   private reportWaiters: (() => void)[] = [];
+  private reportingFailure = false;
 
   constructor(private readonly o: JobOptions) {}
 
@@ -328,7 +329,7 @@ export class Job {
     // already said abort); the first failure's code is the job's.
     if (failure && !st.aborted && !(this.ending && e.signal && ENDED_BY_LAUNCHER.has(e.signal))) {
       this.o.log(failure.line);
-      this.fail(failure.code);
+      this.failWithReport(failure.code);
     } else if (!failure && !this.ending) {
       this.maybeSendTable();
       this.maybeRelease();
@@ -343,6 +344,17 @@ export class Job {
     if (e.signal) return { code: 128 + signalNumber(e.signal), line: `tsmpiexec: ${where} was killed by signal ${e.signal}` };
     if (e.code !== 0) return { code: e.code ?? ExitCode.FAILURE, line: `tsmpiexec: ${where} exited with code ${e.code}` };
     return undefined;
+  }
+
+  /**
+   * A rank failed by itself: say where every other rank was waiting (at most
+   * a second), then end the job. A second failure meanwhile ends it at once.
+   */
+  private failWithReport(code: number): void {
+    if (this.ending || this.reportingFailure || this.ranks.every((r) => r.exit)) { this.fail(code); return; }
+    this.reportingFailure = true;
+    this.result ??= code;
+    void this.report('failure').then(() => this.fail(code));
   }
 
   /** End the job with `code` (the first failure wins; an abort overrides an exit code it caused). */
@@ -372,7 +384,7 @@ export class Job {
    * Ask every rank what it is waiting on and print the report (with any
    * deadlock cycle). Ranks that do not answer within a second are named.
    */
-  report(why: 'timeout' | 'signal'): Promise<void> {
+  report(why: 'timeout' | 'signal' | 'failure'): Promise<void> {
     for (const r of this.ranks) if (r) r.waiting = undefined;
     for (const r of this.ranks) if (r && !r.exit) r.handle.send({ t: 'report' });
     return new Promise<void>((resolve) => {

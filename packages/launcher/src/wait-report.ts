@@ -9,8 +9,10 @@ export interface RankWait { host: string; exited: boolean; finalizing: boolean; 
 
 const ANY_SOURCE = -1;
 
-export function formatWaitReport(ranks: RankWait[], why: 'timeout' | 'signal'): string {
-  const lines = [`tsmpiexec: wait report (${why === 'timeout' ? 'time limit reached' : 'on request'}):`];
+const WHY = { timeout: 'time limit reached', signal: 'on request', failure: 'a rank failed; where the others were' } as const;
+
+export function formatWaitReport(ranks: RankWait[], why: keyof typeof WHY): string {
+  const lines = [`tsmpiexec: wait report (${WHY[why]}):`];
   ranks.forEach((r, rank) => {
     if (r.exited) { lines.push(`  rank ${rank} (${r.host}): exited`); return; }
     if (!r.report) { lines.push(`  rank ${rank} (${r.host}): no answer (busy computing, or stuck outside tsmpi)`); return; }
