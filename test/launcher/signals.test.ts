@@ -89,6 +89,11 @@ describe('after kill -9 of tsmpiexec, no rank is left', () => {
   it('Node ranks that never called init() exit too', () =>
     killLauncher(['-n', '2', HANG, 'noinit'], (job) => waitAllWaiting(job, 2, true), 5000));
 
+  it('Node ranks that finalized but keep running (a timer) exit too', () =>
+    killLauncher(['-n', '2', join(PROGRAMS, 'launcher-linger.mjs')], async (job) => {
+      for (let r = 0; r < 2; r++) await job.waitFor(new RegExp(`^rank ${r} finalized, lingering$`, 'm'));
+    }, 5000));
+
   it('a non-Node program (sleep 60) is ended by its guardian', () =>
     killLauncher(['-n', '2', 'sleep', '60'], (_job, marker) => waitForProcesses(marker, /^\d+ sleep 60$/, 2), 5000));
 

@@ -20,8 +20,9 @@ export class AgentChannel {
       else this.early.set(m.t, m);
     });
     process.on('disconnect', () => {
-      if (this.closing) return;
-      // The launcher or agent is gone: nobody will end this rank, so end it now (no orphans).
+      // The launcher or agent is gone: nobody will end this rank, so end it now (no orphans) —
+      // also after finalize, when a program that keeps running would otherwise outlive its job.
+      if (this.closing) process.exit(process.exitCode ?? 0);
       process.stderr.write(`tsmpi: rank ${this.rank}: lost the connection to tsmpiexec; exiting\n`);
       process.exit(1);
     });
