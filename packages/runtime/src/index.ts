@@ -17,3 +17,4 @@ export { encodeFrameHead } from './wire/frame-encoder.js';
 export { acceptHandshake, connectHandshake } from './wire/handshake.js';
 export { type FrameHeader } from './wire/header.js';
 export { listenInRange, parsePortRange } from './transport/listen.js';
+export { hold } from './engine/keep-alive.js';
