@@ -133,6 +133,8 @@ export class Job {
       [Env.TRANSPORT]: this.o.transport,
       [Env.BIND]: bind,
       [Env.SOCKET_DIR]: this.socketDir,
+      // Ranks' stderr is a pipe; tell them when it ends on a terminal (redraw lines pass through).
+      ...((this.o.stderr as { isTTY?: boolean }).isTTY ? { [Env.STDERR_TTY]: String((this.o.stderr as { columns?: number }).columns || 80) } : {}),
       ...(this.o.ports ? { [Env.PORTS]: `${this.o.ports[0]}-${this.o.ports[1]}` } : {}),
     };
     ranks.forEach((rank, localRank) => {

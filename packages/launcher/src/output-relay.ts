@@ -15,13 +15,22 @@ export function guardPipe(out: Writable): void {
   });
 }
 
-export function relayLines(from: Readable, to: Writable, prefix: string): Promise<void> {
+/**
+ * `passRedraws`: a partial line that redraws itself (`\r...`, a progress bar)
+ * goes out at once instead of waiting for its newline — used when our own
+ * stream is a terminal, where such lines are meant to be seen as they change.
+ */
+export function relayLines(from: Readable, to: Writable, prefix: string, passRedraws = false): Promise<void> {
   let partial = '';
   const write = (s: string) => { if (!closed.has(to) && s) to.write(s); };
   from.setEncoding('utf8');
   from.on('data', (chunk: string) => {
     const last = chunk.lastIndexOf('\n');
-    if (last < 0) { partial += chunk; return; }
+    if (last < 0) {
+      partial += chunk;
+      if (passRedraws && partial.startsWith('\r')) { write(partial); partial = ''; }
+      return;
+    }
     const whole = partial + chunk.slice(0, last + 1);
     partial = chunk.slice(last + 1);
     write(prefix ? whole.slice(0, -1).split('\n').map((l) => prefix + l).join('\n') + '\n' : whole);

@@ -39,7 +39,7 @@ export class RankProcess {
     });
     const prefix = o.tagOutput ? `[${o.rank}] ` : '';
     const outDone = relayLines(this.child.stdout!, o.stdout as NodeJS.WritableStream & import('node:stream').Writable, prefix);
-    const errDone = relayLines(this.child.stderr!, o.stderr as NodeJS.WritableStream & import('node:stream').Writable, prefix);
+    const errDone = relayLines(this.child.stderr!, o.stderr as NodeJS.WritableStream & import('node:stream').Writable, prefix, (o.stderr as { isTTY?: boolean }).isTTY === true);
     if (o.stdin && this.child.stdin) {
       this.child.stdin.on('error', () => { /* the rank closed its stdin: fine */ });
       process.stdin.pipe(this.child.stdin);

@@ -16,10 +16,10 @@ class Sink extends Writable {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-async function relay(chunks: (string | Buffer)[], prefix = ''): Promise<Sink> {
+async function relay(chunks: (string | Buffer)[], prefix = '', passRedraws = false): Promise<Sink> {
   const from = new PassThrough();
   const sink = new Sink();
-  const done = relayLines(from, sink, prefix);
+  const done = relayLines(from, sink, prefix, passRedraws);
   for (const c of chunks) { from.write(c); await tick(); }
   from.end();
   from.destroy(); // a child's pipe closes after its end
@@ -28,6 +28,13 @@ async function relay(chunks: (string | Buffer)[], prefix = ''): Promise<Sink> {
 }
 
 describe('relayLines', () => {
+  it('passes redraw lines (\\r...) through at once only when asked (a terminal)', async () => {
+    const held = await relay(['\r 10%', '\r 50%', '\r100%', '\n', 'next\n']);
+    expect(held.writes).toEqual(['\r 10%\r 50%\r100%\n', 'next\n']);
+    const passed = await relay(['\r 10%', '\r 50%', '\r100%', '\n', 'next\n'], '', true);
+    expect(passed.writes).toEqual(['\r 10%', '\r 50%', '\r100%', '\n', 'next\n']);
+  });
+
   it('holds a partial line until its end arrives, then writes it whole', async () => {
     const sink = await relay(['ab', 'c\nde', 'f', '\n']);
     expect(sink.writes).toEqual(['abc\n', 'def\n']);

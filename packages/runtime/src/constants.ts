@@ -79,6 +79,8 @@ export const Env = {
   MAX_MESSAGE: 'TSMPI_MAX_MESSAGE',
   /** `LOW-HIGH`: listen only on ports in this range (for firewalls). */
   PORTS: 'TSMPI_PORTS',
+  /** Set (to its width in columns) when tsmpiexec's stderr is a terminal: a rank may draw progress lines. */
+  STDERR_TTY: 'TSMPI_STDERR_TTY',
 } as const;
 
 /** Transports a job can use. `tcp` uses Unix sockets between ranks of one host. */

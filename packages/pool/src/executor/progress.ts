@@ -1,9 +1,10 @@
 /**
  * A one-line progress bar for long maps, on stderr, only when stderr is a
- * terminal: it appears once a map has run PROGRESS_DELAY_MS (a short map never
+ * terminal (directly, or through tsmpiexec, which says so in TSMPI_STDERR_TTY): it appears once a map has run PROGRESS_DELAY_MS (a short map never
  * flickers one), redraws at most every PROGRESS_INTERVAL_MS, and leaves its
  * final state on its own line. Off with `{ progress: false }` or TSMPI_POOL_PROGRESS=0.
  */
+import { Env } from '@tsmpi/runtime';
 import { PROGRESS_DELAY_MS, PROGRESS_INTERVAL_MS, PoolEnv } from '../constants.js';
 
 /** The part of a stream the bar uses (a tty.WriteStream in practice). */
@@ -15,7 +16,8 @@ export interface ProgressOptions { stream?: ProgressStream; delayMs?: number; in
 export function progressWanted(option: boolean | undefined, stream: ProgressStream = process.stderr): boolean {
   if (option === false) return false;
   if (process.env[PoolEnv.PROGRESS] === '0') return false;
-  return stream.isTTY === true;
+  // Under tsmpiexec stderr is a pipe; tsmpiexec says when it ends on a terminal.
+  return stream.isTTY === true || (stream === process.stderr && process.env[Env.STDERR_TTY] !== undefined);
 }
 
 function duration(s: number): string {
@@ -68,7 +70,7 @@ export class ProgressBar {
   }
 
   /** The line as it would be drawn now (for tests). */
-  line(width = this.stream.columns || 80): string {
+  line(width = this.stream.columns || Number(process.env[Env.STDERR_TTY]) || 80): string {
     const secs = (performance.now() - this.t0) / 1000;
     const r = this.done / Math.max(secs, 1e-9);
     const pct = this.total === 0 ? 100 : Math.floor((100 * this.done) / this.total);
