@@ -349,8 +349,8 @@ export class Job {
   }
 
   /**
-   * A rank failed by itself: say where every other rank was waiting (at most
-   * a second), then end the job. A second failure meanwhile ends it at once.
+   * A rank failed by itself: say where every other rank was waiting (asking
+   * for at most 300 ms), then end the job. A second failure meanwhile ends it at once.
    */
   private failWithReport(code: number): void {
     if (this.ending || this.reportingFailure || this.ranks.every((r) => r.exit)) { this.fail(code); return; }
@@ -384,14 +384,15 @@ export class Job {
 
   /**
    * Ask every rank what it is waiting on and print the report (with any
-   * deadlock cycle). Ranks that do not answer within a second are named.
+   * deadlock cycle). Ranks that do not answer in time (a second; 300 ms after a failure) are named.
    */
   report(why: 'timeout' | 'signal' | 'failure'): Promise<void> {
     for (const r of this.ranks) if (r) r.waiting = undefined;
     for (const r of this.ranks) if (r && !r.exit) r.handle.send({ t: 'report' });
     return new Promise<void>((resolve) => {
       const done = () => { clearTimeout(t); resolve(); };
-      const t = setTimeout(done, 1000);
+      // After a failure, waste little time: the surviving ranks are idle in their waits and answer at once.
+      const t = setTimeout(done, why === 'failure' ? 300 : 1000);
       this.reportWaiters.push(done);
     }).then(() => {
       this.o.log(formatWaitReport(this.ranks.map((r) => ({ host: r.host, exited: r.exit !== undefined, finalizing: r.finalizing, report: r.waiting })), why));
