@@ -305,9 +305,10 @@ export class Job {
       for (const r of this.ranks) if (!r.remote) r.handle.send({ t: 'table', cards });
       return;
     }
-    // A rank that exited without ever calling init() cannot join: tell the waiting ones.
-    const gone = missing.find((r) => r.exit);
-    if (gone) {
+    // A rank that exited cleanly without ever calling init() cannot join: tell the waiting ones.
+    // (One that failed ends the job anyway; its failure is the one to report.)
+    const gone = missing.find((r) => r.exit && r.exit.code === 0 && !r.exit.signal);
+    if (gone && !this.ending && !this.reportingFailure) {
       const message = `rank ${gone.exit!.rank} exited before calling init(); every rank of a job must call init()`;
       for (const r of this.ranks) if (r.card && !r.exit) r.handle.send({ t: 'table-failed', message });
     }
