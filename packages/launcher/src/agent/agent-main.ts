@@ -130,8 +130,11 @@ export async function agentMain(): Promise<void> {
         if (exited === me.ranks.length) {
           clearInterval(watchdog);
           rmSync(socketDir, { recursive: true, force: true });
-          socket.end(() => process.exit(0));
-          setTimeout(() => process.exit(0), 2000).unref();
+          // Leave once tsmpiexec has read everything and closed its side. Exiting at once could
+          // reset the connection (its pings unread here) and drop our last exit messages there.
+          link.onClose = () => process.exit(0);
+          socket.end();
+          setTimeout(() => process.exit(0), 10_000).unref();
         }
       },
     });
