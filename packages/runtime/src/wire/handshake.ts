@@ -37,7 +37,11 @@ async function withTimeout<T>(stream: Duplex, what: Promise<T>): Promise<T> {
   try {
     return await Promise.race([what, timeout]);
   } catch (err) {
-    stream.destroy();
+    // Close gracefully: drain what the stranger sent (so the close is a FIN, not a reset that
+    // could discard what it was told), then drop the connection for good shortly after.
+    stream.resume();
+    stream.end();
+    setTimeout(() => stream.destroy(), 500).unref();
     throw TsmpiAuth(err);
   } finally {
     clearTimeout(timer);
