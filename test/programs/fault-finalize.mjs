@@ -9,9 +9,14 @@
 // programs ended (the last two ranks block their event loop for a while first,
 // so those sends are still queued when the senders' programs end). Every message is checked: all there, in order, intact.
 import assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { finalize, init, Status } from '@tsmpi/runtime';
 
 const DELAYS = [0, 150, 500, 1200, 2500];
+/** Where rank r says its program has ended (one per job). */
+const doneFile = (r) => join(tmpdir(), `tsmpi-finalize-test-${process.env.TSMPI_JOB}-${r}`);
 const BURST = 50, FAREWELL = 20;
 const mode = process.argv[2] ?? 'mixed';
 const comm = await init();
@@ -67,8 +72,16 @@ if (lower.length) {
   // The last ranks are busy a while first (the event loop blocked: they read nothing, so the
   // big farewells to them stay queued on the senders' side while the senders' programs end).
   if (rank >= size - 2) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);
+  // The last rank goes on only once ranks 0-2 have ended their programs (each leaves a marker
+  // file), however slow the machine: their farewells to it are then queued behind finished programs.
+  if (rank === size - 1) {
+    const end = Date.now() + 30_000;
+    while (![0, 1, 2].every((r) => existsSync(doneFile(r))) && Date.now() < end) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
   console.log(`rank ${rank}: receiving farewells from ${Date.now()}`);
   await receiveAll(2, lower, FAREWELL);
 }
 console.log(`rank ${rank}: all ${others.length * BURST + lower.length * FAREWELL} messages intact; program done at ${Date.now()} (${explicit ? 'explicit finalize' : 'no finalize'})`);
+if (rank <= 2) writeFileSync(doneFile(rank), '');
+if (rank === size - 1) for (let r = 0; r <= 2; r++) rmSync(doneFile(r), { force: true });
 if (explicit) await finalize();
