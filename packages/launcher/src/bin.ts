@@ -1,12 +1,23 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+/** Resolves once everything written to `s` so far has left the process (or it cannot: a closed reader). */
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.writableLength === 0 || s.destroyed) { resolve(); return; }
+    s.write('', () => resolve());
+    s.once('error', () => resolve());
+  });
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    // Let relayed output drain before leaving; stdin (piped to rank 0) must not hold us.
+  async (code) => {
+    // stdin (piped to rank 0) must not hold us; relayed output must all be out before we leave:
+    // writes to a pipe whose reader is slow are still queued here when the last rank has exited.
     process.stdin.destroy();
     process.exitCode = code;
-    setImmediate(() => process.exit(code));
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    process.exit(code);
   },
   (err) => {
     process.stderr.write(`tsmpiexec: internal error: ${err?.stack ?? err}\n`);
