@@ -23,7 +23,9 @@ const TRANSPORTS = ['auto', 'tcp', 'ws'];
 const HELP = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [options], after npm run build)
 
   --only LIST            suites to run, comma-separated: ${Object.keys(SUITES).join(',')} (default: all)
-  --quick                shorter measurements (about 1-2 minutes in all)
+  --quick                shorter measurements, one repetition (about 1-2 minutes in all)
+  --repeat N             run p2p and collectives N times, interleaved with their baselines, and
+                         report medians (default: 2, with --quick 1)
   --transports LIST      tsmpi transports for p2p and memory (default: auto,tcp,ws)
   --ranks LIST           rank counts for collectives (default: 2,4,8)
   --coll-transports LIST tsmpi transports for collectives (default: auto)
@@ -44,7 +46,7 @@ function list(s, allowed, what) {
 function options() {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string' }, quick: { type: 'boolean', default: false },
+      only: { type: 'string' }, quick: { type: 'boolean', default: false }, repeat: { type: 'string' },
       transports: { type: 'string', default: TRANSPORTS.join(',') }, ranks: { type: 'string', default: '2,4,8' },
       'coll-transports': { type: 'string', default: 'auto' }, python: { type: 'string' },
       json: { type: 'string', default: resolve(BENCH, 'results/latest.json') }, 'no-json': { type: 'boolean', default: false },
@@ -54,11 +56,14 @@ function options() {
     strict: true,
   });
   if (values.help) { console.log(HELP); process.exit(0); }
+  const repeat = values.repeat === undefined ? (values.quick ? 1 : 2) : Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a whole number of at least 1');
   const ranks = list(values.ranks).map(Number);
   if (ranks.some((p) => !Number.isInteger(p) || p < 2)) throw new Error('--ranks: whole numbers of at least 2');
   return {
     suites: values.only ? list(values.only, Object.keys(SUITES), '--only') : Object.keys(SUITES),
     quick: values.quick,
+    repeat,
     transports: list(values.transports, TRANSPORTS, '--transports'),
     collTransports: list(values['coll-transports'], TRANSPORTS, '--coll-transports'),
     ranks,

@@ -86,3 +86,26 @@ export const peakRssBytes = () => status('VmHWM');
 export function resetPeak() {
   writeFileSync('/proc/self/clear_refs', '5');
 }
+
+/**
+ * Merge repeated result records of the same shape: every numeric leaf becomes
+ * the median of its values across the records (records that are missing, or
+ * lack a leaf, are skipped). Strings and flags come from the first record.
+ */
+export function medianMerge(records) {
+  const ok = records.filter((r) => r && !r.missing);
+  if (ok.length === 0) return records[0];
+  if (ok.length === 1) return ok[0];
+  const merge = (vals) => {
+    const first = vals[0];
+    if (typeof first === 'number') return median(vals.filter((v) => typeof v === 'number'));
+    if (Array.isArray(first)) return first.map((_, i) => merge(vals.map((v) => v?.[i]).filter((v) => v !== undefined)));
+    if (first && typeof first === 'object') {
+      const out = {};
+      for (const k of Object.keys(first)) out[k] = merge(vals.map((v) => v?.[k]).filter((v) => v !== undefined));
+      return out;
+    }
+    return first;
+  };
+  return { ...merge(ok), repeats: ok.length };
+}

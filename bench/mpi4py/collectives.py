@@ -61,13 +61,18 @@ def runner(op, size):
     return None
 
 
-def warmup_for(size):
+def probe_for(size):
     return 50 if size == 'small' else 20 if size <= 1024 else 3
 
 
 def iterations_for(estimate_s, budget, lo, hi):
     return int(round(max(lo, min(hi, math.ceil(budget / max(estimate_s, 1e-7))))))
 
+
+for op in cfg['ops']:  # the same pre-warm as the tsmpi program (Python has no JIT; kept for symmetry)
+    run = runner(op, 'small')
+    for _ in range(cfg['prewarm']):
+        run()
 
 results = {}
 for op in cfg['ops']:
@@ -76,12 +81,15 @@ for op in cfg['ops']:
         if run is None:
             continue
         comm.Barrier()
-        w = warmup_for(size)
+        w = probe_for(size)
         t0 = wtime()
         for _ in range(w):
             run()
         estimate = (wtime() - t0) / w
-        n = comm.bcast(iterations_for(estimate, cfg['budget'], 3, cfg['maxIters']) if me == 0 else None, 0)
+        counts = [iterations_for(estimate, cfg['warmup'], 0, 20000), iterations_for(estimate, cfg['budget'], 3, cfg['maxIters'])]
+        warm, n = comm.bcast(counts if me == 0 else None, 0)
+        for _ in range(warm):
+            run()
         comm.Barrier()
         c0 = time.process_time()
         t0 = wtime()

@@ -1,7 +1,7 @@
 /**
  * Collectives benchmark on any number of ranks. For each operation and size:
- * warm-up on every rank, the root turns the warm-up time into an iteration
- * count (bcast), then a timed loop; the figure is the slowest rank's mean time
+ * a short probe on every rank, which the root turns into a warm-up count and
+ * an iteration count (bcast), the warm-up, then a timed loop; the figure is the slowest rank's mean time
  * per operation (max over ranks, as OSU reports). The record also keeps the
  * mean CPU time per operation and rank (`cpu_us`).
  *
@@ -45,18 +45,27 @@ function runner(op, size) {
   return undefined;
 }
 
-const warmupFor = (size) => (size === 'small' ? 50 : size <= 1024 ? 20 : 3);
+const probeFor = (size) => (size === 'small' ? 50 : size <= 1024 ? 20 : 3);
+// Pre-warm: every operation on one number, cfg.prewarm calls each, so the paths all of them share
+// (encode, send, match, decode) have run a few thousand times before anything is timed.
+for (const op of cfg.ops) {
+  const run = runner(op, 'small');
+  for (let i = 0; i < cfg.prewarm; i++) await run();
+}
 const results = {};
 for (const op of cfg.ops) {
   for (const size of op === 'barrier' ? ['small'] : cfg.sizes) {
     const run = runner(op, size);
     if (!run) continue;
     await comm.barrier();
-    const w = warmupFor(size);
+    // A short probe sets both counts: a warm-up that fills cfg.warmup seconds (V8 needs a few thousand
+    // calls to optimize a code path fully; cold calls cost up to twice as much), then the timed loop.
+    const w = probeFor(size);
     let t0 = now();
     for (let i = 0; i < w; i++) await run();
     const estimate = (now() - t0) / w;
-    const n = await comm.bcast(me === 0 ? iterationsFor(estimate, cfg.budget, 3, cfg.maxIters) : null, 0);
+    const [warm, n] = await comm.bcast(me === 0 ? [iterationsFor(estimate, cfg.warmup, 0, 20000), iterationsFor(estimate, cfg.budget, 3, cfg.maxIters)] : null, 0);
+    for (let i = 0; i < warm; i++) await run();
     await comm.barrier();
     const c0 = process.cpuUsage();
     t0 = now();

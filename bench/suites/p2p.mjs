@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { outcome, run, startServer } from '../lib/proc.mjs';
 import { BENCH } from '../lib/setup.mjs';
+import { medianMerge } from '../lib/measure.mjs';
 
 export const SIZES = [0, 8, 1024, 65536, 1 << 20, 1 << 24];
 export const BW_SIZES = [1 << 20, 1 << 24];
@@ -15,30 +16,34 @@ export const RAW_KIND = { auto: 'unix', tcp: 'tcp', ws: 'ws' };
 export async function p2pSuite({ opts, setup, log }) {
   const cfg = {
     sizes: SIZES, bwSizes: BW_SIZES, quick: opts.quick,
-    budget: opts.quick ? 0.08 : 0.3, bwBudget: opts.quick ? 0.15 : 0.5, maxIters: 20000,
+    budget: opts.quick ? 0.08 : 0.2, bwBudget: opts.quick ? 0.15 : 0.4, maxIters: 20000,
     modes: ['object', 'typed', 'buffer'], bwModes: ['typed', 'buffer', 'object'],
   };
-  const impls = {};
   const timeoutMs = opts.quick ? 90_000 : 180_000;
-
-  for (const t of opts.transports) {
-    log(`p2p: tsmpi --transport ${t}`);
-    const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
-    impls[`tsmpi-${t}`] = outcome(r, `tsmpi --transport ${t}`);
-
-    const kind = RAW_KIND[t];
-    log(`p2p: raw Node echo over ${kind}`);
-    impls[`node-${kind}`] = await raw(kind, cfg, timeoutMs);
+  // Every tsmpi run is followed by its baseline, and the whole sequence repeats: each figure is the
+  // median over the repetitions, so slow drift of the machine hits tsmpi and baselines alike.
+  const runs = {};
+  const keep = (id, rec) => (runs[id] ??= []).push(rec);
+  for (let rep = 1; rep <= opts.repeat; rep++) {
+    const of = opts.repeat > 1 ? ` (${rep}/${opts.repeat})` : '';
+    for (const t of opts.transports) {
+      log(`p2p: tsmpi --transport ${t}${of}`);
+      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      keep(`tsmpi-${t}`, outcome(r, `tsmpi --transport ${t}`));
+      const kind = RAW_KIND[t];
+      log(`p2p: raw Node echo over ${kind}${of}`);
+      keep(`node-${kind}`, await raw(kind, cfg, timeoutMs));
+    }
+    for (const btl of ['shm', 'tcp']) {
+      const id = `mpi4py-${btl}`;
+      if (setup.mpi.missing) { keep(id, { missing: setup.mpi.missing }); continue; }
+      log(`p2p: mpi4py, Open MPI ${btl === 'tcp' ? '--mca btl tcp,self' : 'default transport'}${of}`);
+      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
+      keep(id, outcome(r, `mpi4py (${btl})`));
+    }
   }
-
-  for (const btl of ['shm', 'tcp']) {
-    const id = `mpi4py-${btl}`;
-    if (setup.mpi.missing) { impls[id] = { missing: setup.mpi.missing }; continue; }
-    log(`p2p: mpi4py, Open MPI ${btl === 'tcp' ? '--mca btl tcp,self' : 'default transport'}`);
-    const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
-    impls[id] = outcome(r, `mpi4py (${btl})`);
-  }
-  return { config: cfg, impls };
+  const impls = Object.fromEntries(Object.entries(runs).map(([id, recs]) => [id, medianMerge(recs)]));
+  return { config: cfg, repeat: opts.repeat, impls };
 }
 
 async function raw(kind, cfg, timeoutMs) {
