@@ -47,8 +47,8 @@ export const FIRST_FREE_CONTEXT = 2;
 export const FRAME_PREFIX_BYTES = 12;
 export const MAX_HEADER_BYTES = 4096;
 /**
- * The largest buffer this Node can allocate (4 GiB on Node 20; 2^53-1 from Node 22 on 64-bit).
- * A message's payload is received into one buffer, so no message can be larger.
+ * The largest Buffer or Uint8Array this Node can make (4 GiB on Node 20; 2^53-1 from Node 22 on
+ * 64-bit). Larger payloads live in an ArrayBuffer and are handled through windows (codec/bytes.ts).
  */
 export const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */

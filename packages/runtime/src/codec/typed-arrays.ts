@@ -1,4 +1,5 @@
 import { Encoding } from '../constants.js';
+import type { Bytes } from './bytes.js';
 
 /** Any typed array kind the runtime can carry. */
 export type TypedArray =
@@ -47,20 +48,18 @@ export function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
 /**
  * View `len` bytes of `bytes` at `off` as the kind named by `code`. The view
  * shares memory when the offset is aligned for the element size, else copies.
+ * Works on payloads of any size (see bytes.ts); a Buffer is at most 4 GiB on
+ * Node 20, so a larger one cannot have been sent.
  */
-export function viewAs(code: number, bytes: Uint8Array, off: number, len: number): unknown {
-  if (code === Encoding.BUFFER) return Buffer.from(bytes.buffer, bytes.byteOffset + off, len);
+export function viewAs(code: number, bytes: Bytes, off: number, len: number): unknown {
+  const start = bytes.byteOffset + off;
+  if (code === Encoding.BUFFER) return Buffer.from(bytes.buffer, start, len);
   if (code === Encoding.ARRAY_BUFFER) {
-    if (off === 0 && len === bytes.byteLength && bytes.byteOffset === 0 && bytes.buffer.byteLength === len) {
-      return bytes.buffer;
-    }
-    return bytes.buffer.slice(bytes.byteOffset + off, bytes.byteOffset + off + len);
+    if (start === 0 && len === bytes.buffer.byteLength) return bytes.buffer;
+    return bytes.buffer.slice(start, start + len);
   }
   const Ctor = typedArrayByCode[code];
   if (!Ctor) return undefined;
-  const start = bytes.byteOffset + off;
   if (start % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer, start, len / Ctor.BYTES_PER_ELEMENT);
-  const copy = new Uint8Array(len);
-  copy.set(bytes.subarray(off, off + len));
-  return new Ctor(copy.buffer, 0, len / Ctor.BYTES_PER_ELEMENT);
+  return new Ctor(bytes.buffer.slice(start, start + len), 0, len / Ctor.BYTES_PER_ELEMENT);
 }

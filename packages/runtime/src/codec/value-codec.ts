@@ -13,7 +13,9 @@
  * The structure starts with its own length (u32), so the payload is self-contained.
  */
 import { ErrorCode, tsmpiError } from '../errors.js';
-import { binaryCode, bytesOf, viewAs } from './typed-arrays.js';
+import { binaryCode, viewAs } from './typed-arrays.js';
+import { type Bytes, bytesOfBinary, windows } from './bytes.js';
+import { MAX_BUFFER_BYTES } from '../constants.js';
 
 const T = {
   NULL: 0, UNDEFINED: 1, FALSE: 2, TRUE: 3, INT32: 4, FLOAT64: 5, BIGINT: 6, STRING: 7,
@@ -29,7 +31,7 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
 class Writer {
   buf: Buffer = Buffer.allocUnsafe(256);
   pos = 0;
-  segments: Uint8Array[] = [];
+  segments: Bytes[] = [];
   segBytes = 0; // bytes of the segment area so far (aligned)
   seen = new Set<object>();
 
@@ -60,7 +62,7 @@ class Writer {
     this.buf.writeUInt32LE(n, this.pos);
     this.pos += 4 + n;
   }
-  segment(bytes: Uint8Array) {
+  segment(bytes: Bytes) {
     const off = this.segBytes;
     this.segments.push(bytes);
     this.segBytes = align8(off + bytes.byteLength);
@@ -86,7 +88,7 @@ function writeValue(w: Writer, v: unknown, path: string): void {
   const obj = v as object;
   const code = binaryCode(obj);
   if (code !== undefined) {
-    const off = w.segment(bytesOf(obj as ArrayBufferView | ArrayBuffer));
+    const off = w.segment(bytesOfBinary(obj as ArrayBufferView | ArrayBuffer));
     w.u8(T.BINARY); w.u8(code); w.f64(off); return w.f64((obj as ArrayBuffer).byteLength);
   }
   if (ArrayBuffer.isView(obj)) {
@@ -151,7 +153,7 @@ export function encodeValue(value: unknown): EncodedValue {
       if (pad) parts.push(ZERO_PAD.subarray(0, pad));
       total += pad;
       for (const seg of w.segments) {
-        parts.push(seg);
+        parts.push(...windows(seg));
         total += seg.byteLength;
         const p = align8(total) - total;
         if (p) { parts.push(ZERO_PAD.subarray(0, p)); total += p; }
@@ -167,10 +169,11 @@ export function encodeValue(value: unknown): EncodedValue {
 
 class Reader {
   pos = 4;
+  /** The structure section's bytes (all of the payload up to 4 GiB; the structure always lies within). */
   readonly view: Buffer;
   readonly segBase: number;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(readonly bytes: Bytes) {
+    this.view = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
     if (bytes.byteLength < 4) throw corrupt('payload shorter than its length field');
     const structLen = this.view.readUInt32LE(0);
     if (structLen > bytes.byteLength || structLen < 5) throw corrupt('structure length out of range');
@@ -255,6 +258,6 @@ function readValue(r: Reader): unknown {
   }
 }
 
-export function decodeValue(payload: Uint8Array): unknown {
+export function decodeValue(payload: Bytes): unknown {
   return readValue(new Reader(payload));
 }

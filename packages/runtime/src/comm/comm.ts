@@ -8,6 +8,7 @@ import { ErrorCode, tsmpiError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import { decodeMessage, encodeMessage, messageBytes } from './message-codec.js';
+import { copyInto, windows } from '../codec/bytes.js';
 import { Request } from './request.js';
 import { Status } from './status.js';
 import { checkBuffer, checkDest, checkSource, checkTag } from './validate.js';
@@ -202,7 +203,7 @@ export class Comm {
       if (bytes.byteLength > dst.byteLength) {
         throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.localRank(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
       }
-      dst.set(bytes);
+      copyInto(dst, windows(bytes));
       return undefined;
     }, undefined);
   }

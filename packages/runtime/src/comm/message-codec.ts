@@ -5,29 +5,30 @@
  */
 import { Encoding } from '../constants.js';
 import { decodeValue, encodeValue } from '../codec/value-codec.js';
-import { binaryCode, bytesOf, viewAs } from '../codec/typed-arrays.js';
+import { binaryCode, viewAs } from '../codec/typed-arrays.js';
+import { type Bytes, bytesOfBinary, windows } from '../codec/bytes.js';
 
 export interface Outgoing { enc: number; parts: Uint8Array[]; byteLength: number }
 
 export function encodeMessage(value: unknown): Outgoing {
   const code = binaryCode(value);
   if (code !== undefined) {
-    const bytes = bytesOf(value as ArrayBufferView | ArrayBuffer);
-    return { enc: code, parts: [bytes], byteLength: bytes.byteLength };
+    const bytes = bytesOfBinary(value as ArrayBufferView | ArrayBuffer);
+    return { enc: code, parts: windows(bytes), byteLength: bytes.byteLength };
   }
   const { parts, byteLength } = encodeValue(value);
   return { enc: Encoding.VALUE, parts, byteLength };
 }
 
-export function decodeMessage(enc: number, payload: Uint8Array): unknown {
+export function decodeMessage(enc: number, payload: Bytes): unknown {
   if (enc === Encoding.VALUE) return decodeValue(payload);
   return viewAs(enc === Encoding.RAW ? Encoding.UINT8 : enc, payload, 0, payload.byteLength);
 }
 
 /** The raw bytes of a message for the buffer family, or undefined when it is not binary. */
-export function messageBytes(enc: number, payload: Uint8Array): Uint8Array | undefined {
+export function messageBytes(enc: number, payload: Bytes): Bytes | undefined {
   if (enc !== Encoding.VALUE) return payload;
   const v = decodeValue(payload);
-  if (typeof v === 'object' && v !== null && (ArrayBuffer.isView(v) || v instanceof ArrayBuffer)) return bytesOf(v as ArrayBufferView);
+  if (typeof v === 'object' && v !== null && (ArrayBuffer.isView(v) || v instanceof ArrayBuffer)) return bytesOfBinary(v as ArrayBufferView);
   return undefined;
 }

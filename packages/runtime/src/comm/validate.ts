@@ -1,7 +1,8 @@
 /** Argument checks shared by every communicator call; each error says what to do. */
 import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
-import { binaryCode, bytesOf } from '../codec/typed-arrays.js';
+import { binaryCode } from '../codec/typed-arrays.js';
+import { type Bytes, bytesOfBinary } from '../codec/bytes.js';
 
 export function checkDest(dest: unknown, size: number, what = 'destination'): number {
   if (dest === PROC_NULL) return PROC_NULL;
@@ -25,11 +26,11 @@ export function checkTag(tag: unknown, allowAny: boolean): number {
 }
 
 /** The byte view of a buffer argument (typed array, Buffer, ArrayBuffer). */
-export function checkBuffer(buf: unknown, what = 'buffer'): Uint8Array {
+export function checkBuffer(buf: unknown, what = 'buffer'): Bytes {
   if (binaryCode(buf) === undefined && !(ArrayBuffer.isView(buf) && !(buf instanceof DataView))) {
     throw tsmpiError(ErrorCode.BUFFER, `${what} must be a typed array (e.g. Float64Array), Buffer or ArrayBuffer, got ${describe(buf)}; use send()/recv() for other values`);
   }
-  return bytesOf(buf as ArrayBufferView);
+  return bytesOfBinary(buf as ArrayBufferView);
 }
 
 export function describe(v: unknown): string {

@@ -3,7 +3,8 @@
  * itself), sorts arrivals into per-context matchers, and keeps the logical
  * clock that measures rounds on the critical path.
  */
-import { FrameKind, MAX_BUFFER_BYTES, PEER_FAILURE_GRACE_MS } from '../constants.js';
+import { FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.js';
+import { type Bytes, concatBytes } from '../codec/bytes.js';
 import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import { typedArrayByCode } from '../codec/typed-arrays.js';
 import type { Transport } from '../transport/transport.js';
@@ -36,7 +37,7 @@ export class Engine {
   }
 
   /** Called by the transport for every arriving frame. */
-  onFrame(header: FrameHeader, payload: Uint8Array): void {
+  onFrame(header: FrameHeader, payload: Bytes): void {
     if (header.kind !== FrameKind.MSG) return;
     if (header.src < 0 || header.src >= this.size) {
       this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `frame from rank ${header.src}, outside the job of ${this.size}`));
@@ -74,14 +75,9 @@ export class Engine {
   }
 
   send(ctx: number, dest: number, tag: number, enc: number, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
-    if (byteLength > MAX_BUFFER_BYTES) {
-      return Promise.reject(tsmpiError(ErrorCode.UNSUPPORTED, `a message of ${byteLength} bytes is larger than one buffer can be on this Node (${MAX_BUFFER_BYTES} bytes), so no rank could receive it: send it in several messages (Node 22 and later raise the limit)`));
-    }
     const header: FrameHeader = { kind: FrameKind.MSG, ctx, src: this.rank, tag, enc, depth: this.clock + 1 };
     if (dest === this.rank) {
-      const payload = new Uint8Array(byteLength);
-      let off = 0;
-      for (const p of parts) { payload.set(p, off); off += p.byteLength; }
+      const payload = concatBytes(parts, byteLength);
       // Deliver asynchronously, as a remote message would arrive.
       queueMicrotask(() => this.onFrame(header, payload));
       return Promise.resolve();

@@ -1,9 +1,11 @@
+import type { Bytes } from '../codec/bytes.js';
+
 /** A received message waiting in (or matched from) the queues. */
 export interface Message {
   /** World rank of the sender. */
   src: number;
   tag: number;
   enc: number;
-  payload: Uint8Array;
+  payload: Bytes;
   depth: number;
 }

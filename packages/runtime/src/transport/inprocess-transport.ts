@@ -6,8 +6,9 @@
  */
 import type { FrameHeader } from '../wire/header.js';
 import type { Card, Transport, TransportEvents } from './transport.js';
+import { type Bytes, concatBytes } from '../codec/bytes.js';
 
-interface Pending { dest: number; header: FrameHeader; payload: Uint8Array }
+interface Pending { dest: number; header: FrameHeader; payload: Bytes }
 
 export class InProcessHub {
   readonly endpoints: InProcessTransport[] = [];
@@ -43,9 +44,7 @@ export class InProcessTransport implements Transport {
   async listen(): Promise<Card> { return { hostId: 'inprocess' }; }
   setPeers(): void {}
   send(dest: number, header: FrameHeader, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
-    const payload = new Uint8Array(byteLength);
-    let off = 0;
-    for (const p of parts) { payload.set(p, off); off += p.byteLength; }
+    const payload = concatBytes(parts, byteLength);
     this.hub.enqueue({ dest, header, payload });
     return Promise.resolve();
   }

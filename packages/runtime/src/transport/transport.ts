@@ -5,6 +5,7 @@
  * TCP, WebSocket and the in-process transport used by tests.
  */
 import type { FrameHeader } from '../wire/header.js';
+import type { Bytes } from '../codec/bytes.js';
 
 /** How to reach a rank: published at start-up, assembled into the job's table by the launcher. */
 export interface Card {
@@ -17,7 +18,7 @@ export interface Card {
 
 export interface TransportEvents {
   /** A frame arrived from `header.src` (already authenticated as that rank). */
-  onFrame(header: FrameHeader, payload: Uint8Array): void;
+  onFrame(header: FrameHeader, payload: Bytes): void;
   /** A peer broke the protocol or the connection failed in a way the job cannot recover from. */
   onFatal(error: Error): void;
 }

@@ -7,10 +7,11 @@
 import { FRAME_PREFIX_BYTES, MAX_BUFFER_BYTES, MAX_HEADER_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { type FrameHeader, unpackHeader } from './header.js';
+import { type Bytes, allocBytes, isUint8, WINDOW_BYTES } from '../codec/bytes.js';
 
 const State = { PREFIX: 0, HEADER: 1, PAYLOAD: 2 } as const;
 
-export type FrameHandler = (header: FrameHeader, payload: Uint8Array) => void;
+export type FrameHandler = (header: FrameHeader, payload: Bytes) => void;
 
 export class FrameDecoder {
   private state: number = State.PREFIX;
@@ -19,11 +20,22 @@ export class FrameDecoder {
   private headerLen = 0;
   private payloadLen = 0;
   private header: FrameHeader | undefined;
-  private payload: Uint8Array | undefined;
+  private payload: Bytes | undefined;
+  /** The window of the payload being filled (all of it up to 4 GiB), and where it starts. */
+  private window: Uint8Array | undefined;
+  private windowStart = 0;
   private filled = 0;
   private failed = false;
 
-  constructor(private readonly onFrame: FrameHandler, private readonly maxPayload: number) {}
+  /**
+   * `views` sets where payloads switch to windowed filling (MAX_BUFFER_BYTES, and WINDOW_BYTES per
+   * window); tests lower both to run that path at small sizes.
+   */
+  constructor(
+    private readonly onFrame: FrameHandler,
+    private readonly maxPayload: number,
+    private readonly views = { max: MAX_BUFFER_BYTES, window: WINDOW_BYTES },
+  ) {}
 
   /** Feed bytes; throws a TSMPI_ERR_PROTOCOL error on garbage (the caller drops the connection). */
   push(chunk: Uint8Array): void {
@@ -46,8 +58,10 @@ export class FrameDecoder {
     let off = 0;
     while (off < chunk.length) {
       if (this.state === State.PAYLOAD) {
-        const n = Math.min(chunk.length - off, this.payloadLen - this.filled);
-        this.payload!.set(chunk.subarray(off, off + n), this.filled);
+        let win = this.window!;
+        if (this.filled - this.windowStart === win.byteLength) win = this.nextWindow();
+        const n = Math.min(chunk.length - off, this.windowStart + win.byteLength - this.filled);
+        win.set(chunk.subarray(off, off + n), this.filled - this.windowStart);
         this.filled += n; off += n;
         if (this.filled === this.payloadLen) this.emit();
         continue;
@@ -63,9 +77,6 @@ export class FrameDecoder {
         if (this.headerLen === 0 || this.headerLen > MAX_HEADER_BYTES) {
           throw tsmpiError(ErrorCode.PROTOCOL, `frame header of ${this.headerLen} bytes (limit ${MAX_HEADER_BYTES}): the peer is not a compatible tsmpi rank`);
         }
-        if (this.payloadLen > MAX_BUFFER_BYTES && this.payloadLen <= this.maxPayload) {
-          throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes is more than one buffer can hold on this Node (${MAX_BUFFER_BYTES} bytes)`);
-        }
         if (this.payloadLen > this.maxPayload) {
           throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes exceeds the limit of ${this.maxPayload} (raise TSMPI_MAX_MESSAGE if this is intended)`);
         }
@@ -73,16 +84,25 @@ export class FrameDecoder {
       } else {
         this.header = unpackHeader(this.small.subarray(FRAME_PREFIX_BYTES, want));
         // A fresh, zero-offset buffer: every typed-array view into it is aligned.
-        this.payload = new Uint8Array(this.payloadLen);
+        this.payload = allocBytes(this.payloadLen, this.views.max);
         this.filled = 0;
+        this.windowStart = 0;
+        this.window = isUint8(this.payload) ? this.payload : new Uint8Array(this.payload.buffer, 0, this.views.window);
         if (this.payloadLen === 0) this.emit(); else this.state = State.PAYLOAD;
       }
     }
   }
 
+  /** Payloads above MAX_BUFFER_BYTES are filled one WINDOW_BYTES view at a time. */
+  private nextWindow(): Uint8Array {
+    this.windowStart += this.window!.byteLength;
+    this.window = new Uint8Array(this.payload!.buffer, this.windowStart, Math.min(this.views.window, this.payloadLen - this.windowStart));
+    return this.window;
+  }
+
   private emit(): void {
     const header = this.header!, payload = this.payload!;
-    this.state = State.PREFIX; this.have = 0; this.header = undefined; this.payload = undefined;
+    this.state = State.PREFIX; this.have = 0; this.header = undefined; this.payload = undefined; this.window = undefined;
     this.onFrame(header, payload);
   }
 }

@@ -5,10 +5,10 @@
  * message that matches, and wildcards never match internal (negative) tags.
  */
 import { describe, expect, it } from 'vitest';
-import { ANY_SOURCE, ANY_TAG, Engine, FrameKind, TsmpiError } from '@tsmpi/runtime';
+import { ANY_SOURCE, ANY_TAG, type Bytes, Engine, FrameKind, TsmpiError } from '@tsmpi/runtime';
 
 type Matcher = ReturnType<Engine['matcher']>;
-interface Msg { src: number; tag: number; enc: number; payload: Uint8Array; depth: number }
+interface Msg { src: number; tag: number; enc: number; payload: Bytes; depth: number }
 
 let seq = 0;
 const msg = (src: number, tag: number): Msg => ({ src, tag, enc: 0, payload: new Uint8Array([seq++ & 0xff]), depth: 0 });
@@ -165,7 +165,7 @@ describe('Engine', () => {
     const got: Msg[] = [];
     e.post(0, 0, 4, (m) => got.push(m));
     expect(got).toHaveLength(1);
-    expect([...got[0]!.payload]).toEqual([1, 2, 3, 4]);
+    expect([...(got[0]!.payload as Uint8Array)]).toEqual([1, 2, 3, 4]);
     expect(e.clock).toBe(1);
   });
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodeFrameHead, FrameDecoder, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+import { type Bytes, encodeFrameHead, FrameDecoder, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
 
 interface Frame { header: FrameHeader; payload: Uint8Array }
 
@@ -20,7 +20,8 @@ function frameBytes(h: FrameHeader, payload: Uint8Array): Buffer {
 
 function collector(max = 2 ** 30) {
   const frames: Frame[] = [];
-  const decoder = new FrameDecoder((h, p) => frames.push({ header: h, payload: p }), max);
+  // Payloads within the view limit are Uint8Arrays (the windowed case has its own test).
+  const decoder = new FrameDecoder((h, p) => frames.push({ header: h, payload: p as Uint8Array }), max);
   return { frames, decoder };
 }
 
@@ -110,6 +111,26 @@ describe('FrameDecoder: splitting', () => {
     for (let o = 0; o < bytes.length; o += 65536) decoder.push(bytes.subarray(o, o + 65536));
     expect(got).toHaveLength(1);
     expect(Buffer.from(got[0]!.payload).equals(payload)).toBe(true);
+  });
+
+  it('a payload above the view limit is filled window by window into one ArrayBuffer, whatever the chunks', () => {
+    // The real limit is 4 GiB (Node 20's largest Uint8Array) with 1 GiB windows; here 16 bytes and 5.
+    fc.assert(fc.property(fc.integer({ min: 17, max: 120 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (n, cuts) => {
+      const got: Bytes[] = [];
+      const d = new FrameDecoder((_, p) => got.push(p), 1 << 20, { max: 16, window: 5 });
+      const payload = pattern(n, 3);
+      const bytes = Buffer.concat([frameBytes(header(), pattern(4, 1)), frameBytes(header({ tag: 2 }), payload), frameBytes(header(), pattern(16, 2))]);
+      for (let off = 0, i = 0; off < bytes.length; i++) { const c = cuts[i % cuts.length]!; d.push(bytes.subarray(off, off + c)); off += c; }
+      expect(got).toHaveLength(3);
+      const big = got[1]!;
+      expect(big).not.toBeInstanceOf(Uint8Array);
+      expect([big.byteOffset, big.byteLength, big.buffer.byteLength]).toEqual([0, n, n]);
+      expect(Buffer.from(big.buffer)).toEqual(Buffer.from(payload));
+      // Around it, payloads within the limit are plain Uint8Arrays as always.
+      expect(got[0]).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(got[2] as Uint8Array)).toEqual(Buffer.from(pattern(16, 2)));
+      expect(d.idle).toBe(true);
+    }), { numRuns: 300 });
   });
 
   it('any frames cut at any points come out the same, in order (property)', () => {

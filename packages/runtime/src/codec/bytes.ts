@@ -1,0 +1,70 @@
+/**
+ * Message bytes of any size. On Node 20 no Uint8Array (or Buffer) can span
+ * more than 4 GiB, yet an ArrayBuffer — and a Float64Array over it — can be
+ * far larger. So a payload is described by its buffer, offset and length (a
+ * Uint8Array already is one), and is only ever touched through windows of at
+ * most WINDOW_BYTES: writes take a list of windows, copies go window by window.
+ */
+import { MAX_BUFFER_BYTES } from '../constants.js';
+
+/** A run of bytes: a Uint8Array, or (above MAX_BUFFER_BYTES) the same three fields over an ArrayBuffer. */
+export interface Bytes {
+  readonly buffer: ArrayBufferLike;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+/** Largest view made over a payload: well below every engine's typed-array limit. */
+export const WINDOW_BYTES = 2 ** 30;
+
+/** Fresh zero-offset bytes (so every typed-array view into them is aligned). */
+export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
+  if (n <= maxView) return new Uint8Array(n);
+  return { buffer: new ArrayBuffer(n), byteOffset: 0, byteLength: n };
+}
+
+/** True when the bytes are a real Uint8Array (every payload up to MAX_BUFFER_BYTES). */
+export function isUint8(b: Bytes): b is Uint8Array {
+  return b instanceof Uint8Array;
+}
+
+/** The bytes of a typed array, Buffer or ArrayBuffer, without a copy and whatever their size. */
+export function bytesOfBinary(value: ArrayBufferView | ArrayBuffer): Bytes {
+  if (value instanceof ArrayBuffer) {
+    return value.byteLength <= MAX_BUFFER_BYTES ? new Uint8Array(value) : { buffer: value, byteOffset: 0, byteLength: value.byteLength };
+  }
+  if (value instanceof Uint8Array) return value;
+  if (value.byteLength <= MAX_BUFFER_BYTES) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return { buffer: value.buffer, byteOffset: value.byteOffset, byteLength: value.byteLength };
+}
+
+/** `len` bytes of `b` from `off` as views of at most WINDOW_BYTES each (one view when small). */
+export function windows(b: Bytes, off = 0, len = b.byteLength - off, size = WINDOW_BYTES): Uint8Array[] {
+  if (len <= size) {
+    if (isUint8(b) && off === 0 && len === b.byteLength) return [b];
+    return [new Uint8Array(b.buffer, b.byteOffset + off, len)];
+  }
+  const out: Uint8Array[] = [];
+  for (let o = 0; o < len; o += size) out.push(new Uint8Array(b.buffer, b.byteOffset + off + o, Math.min(size, len - o)));
+  return out;
+}
+
+/** Copy `parts` one after another into `dst` from `at`; returns the offset after the last byte. */
+export function copyInto(dst: Bytes, parts: readonly Uint8Array[], at = 0, size = WINDOW_BYTES): number {
+  let off = at;
+  for (const p of parts) {
+    for (let o = 0; o < p.byteLength; o += size) {
+      const n = Math.min(size, p.byteLength - o);
+      new Uint8Array(dst.buffer, dst.byteOffset + off, n).set(n === p.byteLength ? p : p.subarray(o, o + n));
+      off += n;
+    }
+  }
+  return off;
+}
+
+/** Fresh bytes holding `parts` concatenated. */
+export function concatBytes(parts: readonly Uint8Array[], byteLength: number): Bytes {
+  const out = allocBytes(byteLength);
+  copyInto(out, parts);
+  return out;
+}

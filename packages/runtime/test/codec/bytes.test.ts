@@ -1,0 +1,64 @@
+/**
+ * Payload bytes of any size: the window helpers cut, copy and concatenate
+ * exactly (checked here with tiny windows, since real ones are 1 GiB), and a
+ * payload above the view limit is an ArrayBuffer described by its three fields.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { allocBytes, bytesOfBinary, concatBytes, copyInto, windows } from '@tsmpi/runtime';
+
+const seq = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (i + from) & 0xff);
+
+describe('payload bytes', () => {
+  it('allocBytes gives a Uint8Array up to the view limit and a bare ArrayBuffer description above it', () => {
+    expect(allocBytes(10, 16)).toBeInstanceOf(Uint8Array);
+    const big = allocBytes(17, 16);
+    expect(big).not.toBeInstanceOf(Uint8Array);
+    expect(big.buffer.byteLength).toBe(17);
+    expect(big.byteOffset).toBe(0);
+    expect(big.byteLength).toBe(17);
+  });
+
+  it('windows cover exactly the requested range, none larger than the window', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 50 }), fc.nat(30), fc.nat(30), (n, size, a, b) => {
+      const backing = new Uint8Array(n + 40);
+      backing.set(seq(n + 40));
+      const src = new Uint8Array(backing.buffer, 20, n);
+      const off = Math.min(a, n), len = Math.max(0, Math.min(b + n, n - off));
+      const ws = windows(src, off, len, size);
+      expect(ws.every((w) => w.byteLength <= size || ws.length === 1)).toBe(true);
+      expect(ws.reduce((s, w) => s + w.byteLength, 0)).toBe(len);
+      expect(Buffer.concat(ws)).toEqual(Buffer.from(src.subarray(off, off + len)));
+      // Views, never copies.
+      for (const w of ws) expect(w.buffer).toBe(backing.buffer);
+    }));
+  });
+
+  it('a whole Uint8Array is its own single window', () => {
+    const a = seq(10);
+    expect(windows(a)[0]).toBe(a);
+  });
+
+  it('copyInto and concatBytes put parts one after another, window by window', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }), fc.integer({ min: 1, max: 16 }), (sizes, size) => {
+      const parts = sizes.map((n, i) => seq(n, i * 7));
+      const total = sizes.reduce((s, n) => s + n, 0);
+      const dst = new Uint8Array(total + 5);
+      expect(copyInto(dst, parts, 5, size)).toBe(total + 5);
+      expect(Buffer.from(dst.subarray(5))).toEqual(Buffer.concat(parts));
+      const joined = concatBytes(parts, total);
+      expect(Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength)).toEqual(Buffer.concat(parts));
+    }));
+  });
+
+  it('bytesOfBinary views typed arrays, Buffers and ArrayBuffers without a copy', () => {
+    const f = new Float64Array(4).fill(1.5);
+    const b = bytesOfBinary(f.subarray(1, 3));
+    expect(b.buffer).toBe(f.buffer);
+    expect([b.byteOffset, b.byteLength]).toEqual([8, 16]);
+    const ab = new ArrayBuffer(12);
+    expect(bytesOfBinary(ab).buffer).toBe(ab);
+    const u = new Uint8Array(3);
+    expect(bytesOfBinary(u)).toBe(u);
+  });
+});
