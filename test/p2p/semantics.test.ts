@@ -9,6 +9,7 @@ const PHASES = [
   'sendrecv round the ring', 'self-sends, blocking and non-blocking', 'PROC_NULL',
   'buffer mode: Send/Recv of every typed-array kind, Buffer and ArrayBuffer',
   'Recv into a too-small buffer: TSMPI_ERR_TRUNCATE, then the next message',
+  'large Recv posted first: received in place, in order, exact bytes, truncation',
   'bad rank → TSMPI_ERR_RANK, bad tag → TSMPI_ERR_TAG',
 ];
 

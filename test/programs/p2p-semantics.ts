@@ -385,6 +385,43 @@ await phase('Recv into a too-small buffer: TSMPI_ERR_TRUNCATE, then the next mes
   }
 });
 
+await phase('large Recv posted first: received in place, in order, exact bytes, truncation', async () => {
+  // Large binary messages go straight into the buffer of a Recv already waiting (matched when
+  // their header arrives): the results must be the same as by the ordinary path.
+  const ramp = (n: number, k: number) => Float64Array.from({ length: n }, (_, i) => i * k);
+  if (rank === 1) {
+    await comm.recv(0, 319);
+    await comm.Send(ramp(100_000, 1), 0, 310);
+    await comm.send({ between: true }, 0, 311);
+    await comm.Send(ramp(50_000, 2), 0, 310);
+    await comm.Send(new Int32Array(40_000), 0, 312);
+    await comm.Send(Int32Array.from([5, 6, 7]), 0, 312);
+    await comm.send(ramp(20_000, 3), 0, 313);
+  } else if (rank === 0) {
+    const a = new Float64Array(100_000), b = new Float64Array(60_000).fill(-1), c = new Float64Array(20_000);
+    const small = new Int32Array(1000);
+    const sa = new Status(), sb = new Status(), sc = new Status();
+    const r1 = comm.Irecv(a, 1, 310);
+    const r2 = comm.Irecv(b, ANY_SOURCE, 310);
+    const r3 = comm.irecv(1, 311);
+    const r4 = comm.Irecv(small, 1, 312);
+    const r5 = comm.Irecv(c, 1, 313);
+    await comm.send('go', 1, 319);
+    await r1.wait(sa);
+    await r2.wait(sb);
+    assert.deepEqual(await r3.wait(), { between: true });
+    await expectCode('Irecv of 160000 bytes into 4000', r4.wait(), 'TSMPI_ERR_TRUNCATE');
+    await r5.wait(sc);
+    assert.deepEqual(a, ramp(100_000, 1));
+    assert.deepEqual(b.subarray(0, 50_000), ramp(50_000, 2));
+    assert.ok(b.subarray(50_000).every((x) => x === -1), 'bytes past the message are untouched');
+    assert.deepEqual(c, ramp(20_000, 3));
+    assert.deepEqual([sa.count, sb.count, sb.source, sc.count], [800_000, 400_000, 1, 160_000]);
+    await comm.Recv(small, 1, 312);
+    assert.deepEqual([...small.subarray(0, 4)], [5, 6, 7, 0]);
+  }
+});
+
 await phase('bad rank → TSMPI_ERR_RANK, bad tag → TSMPI_ERR_TAG', async () => {
   for (const dest of [size, size + 5, -3, 1.5, ANY_SOURCE]) {
     await expectCode(`send to ${dest}`, comm.send('x', dest), 'TSMPI_ERR_RANK', new RegExp(`0\\.\\.${size - 1}`));

@@ -51,6 +51,12 @@ export const MAX_HEADER_BYTES = 4096;
  * 64-bit). Larger payloads live in an ArrayBuffer and are handled through windows (codec/bytes.ts).
  */
 export const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
+/**
+ * Payloads from this size on are received straight into the buffer of a Recv
+ * already waiting for them (matched when the frame's header arrives); smaller
+ * ones are cheaper to receive into a fresh buffer and copy.
+ */
+export const CLAIM_MIN_BYTES = 64 * 1024;
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
 

@@ -83,7 +83,7 @@ async function start(Cls: CommClass): Promise<Runtime> {
       secret: Buffer.from(secret, 'hex'),
       maxPayload: env.maxPayload,
       dialer,
-      events: { onFrame: (h, p) => engine.onFrame(h, p), onFatal: (e) => engine.onFatal(e) },
+      events: { onFrame: (h, p, c) => engine.onFrame(h, p, c), claim: (h, n) => engine.claim(h, n), onFatal: (e) => engine.onFatal(e) },
     });
     engine.transport = transport;
     const card = await transport.listen();

@@ -49,6 +49,12 @@ export function windows(b: Bytes, off = 0, len = b.byteLength - off, size = WIND
   return out;
 }
 
+/** The first `n` bytes of `b`, without a copy. */
+export function prefix(b: Bytes, n: number): Bytes {
+  if (n === b.byteLength) return b;
+  return isUint8(b) ? b.subarray(0, n) : { buffer: b.buffer, byteOffset: b.byteOffset, byteLength: n };
+}
+
 /** Copy `parts` one after another into `dst` from `at`; returns the offset after the last byte. */
 export function copyInto(dst: Bytes, parts: readonly Uint8Array[], at = 0, size = WINDOW_BYTES): number {
   let off = at;

@@ -3,12 +3,12 @@
  * by @tsmpi/collectives, which subclasses this class and uses only its public
  * point-to-point methods on a shadow context (`collectiveChannel()`).
  */
-import { ANY_SOURCE, ANY_TAG, PROC_NULL } from '../constants.js';
+import { ANY_SOURCE, ANY_TAG, Encoding, PROC_NULL } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import { decodeMessage, encodeMessage, messageBytes } from './message-codec.js';
-import { copyInto, windows } from '../codec/bytes.js';
+import { type Bytes, copyInto, prefix, windows } from '../codec/bytes.js';
 import { Request } from './request.js';
 import { Status } from './status.js';
 import { checkBuffer, checkDest, checkSource, checkTag } from './validate.js';
@@ -114,7 +114,7 @@ export class Comm {
     return this.post(source, tag, (m) => decodeMessage(m.enc, m.payload) as T, null as T);
   }
 
-  private post<T>(source: number, tag: number, take: (m: Message) => T, nullValue: T): Request<T> {
+  private post<T>(source: number, tag: number, take: (m: Message) => T, nullValue: T, into?: (byteLength: number, enc: number) => Bytes | undefined): Request<T> {
     this.alive();
     const s = checkSource(source, this.size);
     const t = checkTag(tag, true);
@@ -128,7 +128,7 @@ export class Comm {
       } catch (err) {
         r.fail(err, st);
       }
-    });
+    }, into);
     return r;
   }
 
@@ -203,9 +203,10 @@ export class Comm {
       if (bytes.byteLength > dst.byteLength) {
         throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.localRank(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
       }
-      copyInto(dst, windows(bytes));
+      // A large message claimed by this receive was written into `dst` already.
+      if (bytes.buffer !== dst.buffer || bytes.byteOffset !== dst.byteOffset) copyInto(dst, windows(bytes));
       return undefined;
-    }, undefined);
+    }, undefined, (byteLength, enc) => (enc !== Encoding.VALUE && byteLength <= dst.byteLength ? prefix(dst, byteLength) : undefined));
   }
 
   /** Buffer-mode sendrecv: send `sendbuf`, receive into `recvbuf`. */

@@ -3,16 +3,19 @@
  * itself), sorts arrivals into per-context matchers, and keeps the logical
  * clock that measures rounds on the critical path.
  */
-import { FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.js';
+import { CLAIM_MIN_BYTES, FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.js';
 import { type Bytes, concatBytes } from '../codec/bytes.js';
 import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import { typedArrayByCode } from '../codec/typed-arrays.js';
-import type { Transport } from '../transport/transport.js';
+import type { Claim, Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
 import { hold } from './keep-alive.js';
 import { Matcher, type Posted, type Probe } from './matcher.js';
 import type { Message } from './message.js';
 import type { WaitReport } from '../launch/control-messages.js';
+
+/** What Matcher.claim returns: the claimed receive, and where its payload goes. */
+type Claimed = Claim & { posted: Posted };
 
 export class Engine {
   /** Logical clock: 1 + the deepest message this rank's sends depend on. */
@@ -36,8 +39,18 @@ export class Engine {
     return m;
   }
 
-  /** Called by the transport for every arriving frame. */
-  onFrame(header: FrameHeader, payload: Bytes): void {
+  /**
+   * Called by the transport when a large frame's header has arrived: if the
+   * receive it matches takes its bytes in place, that receive is matched now
+   * and the payload is written into its buffer (no second copy of it in memory).
+   */
+  claim(header: FrameHeader, byteLength: number): Claim | undefined {
+    if (header.kind !== FrameKind.MSG || byteLength < CLAIM_MIN_BYTES) return undefined;
+    return this.matchers.get(header.ctx)?.claim(header.src, header.tag, byteLength, header.enc);
+  }
+
+  /** Called by the transport for every arriving frame (with its claim, if one was made). */
+  onFrame(header: FrameHeader, payload: Bytes, claim?: Claim): void {
     if (header.kind !== FrameKind.MSG) return;
     if (header.src < 0 || header.src >= this.size) {
       this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `frame from rank ${header.src}, outside the job of ${this.size}`));
@@ -49,7 +62,8 @@ export class Engine {
       this.onFatal(tsmpiError(ErrorCode.PROTOCOL, `rank ${header.src} sent a payload of ${payload.byteLength} bytes as ${element}-byte elements (encoding ${header.enc}): it is not a compatible tsmpi rank`));
       return;
     }
-    this.matcher(header.ctx).arrive({ src: header.src, tag: header.tag, enc: header.enc, payload, depth: header.depth });
+    const m: Message = { src: header.src, tag: header.tag, enc: header.enc, payload, depth: header.depth };
+    if (claim) (claim as Claimed).posted.deliver(m); else this.matcher(header.ctx).arrive(m);
   }
 
   /**
@@ -94,11 +108,14 @@ export class Engine {
     return p;
   }
 
-  /** Post a receive. The delivery callback runs synchronously at match time. */
-  post(ctx: number, source: number, tag: number, deliver: (m: Message) => void): () => boolean {
+  /**
+   * Post a receive. The delivery callback runs synchronously at match time.
+   * `into` offers a buffer to receive a large binary message in place (Posted.into).
+   */
+  post(ctx: number, source: number, tag: number, deliver: (m: Message) => void, into?: Posted['into']): () => boolean {
     const release = hold();
     const posted: Posted = {
-      source, tag, since: performance.now(),
+      source, tag, since: performance.now(), into,
       deliver: (m) => { release(); this.clock = Math.max(this.clock, m.depth); deliver(m); },
     };
     const cancel = this.matcher(ctx).post(posted);

@@ -7,6 +7,7 @@
  */
 import { ANY_SOURCE, ANY_TAG } from '../constants.js';
 import type { Message } from './message.js';
+import type { Bytes } from '../codec/bytes.js';
 
 export interface Posted {
   source: number;
@@ -14,6 +15,12 @@ export interface Posted {
   deliver(m: Message): void;
   /** When it was posted (performance.now()), for the wait report. */
   since: number;
+  /**
+   * Where this receive wants a message of `byteLength` bytes in encoding `enc`
+   * written, if it would copy the bytes there unchanged (a Recv into a buffer):
+   * the message is then received straight into it (see Matcher.claim).
+   */
+  into?(byteLength: number, enc: number): Bytes | undefined;
 }
 
 export interface Probe {
@@ -48,6 +55,27 @@ export class Matcher {
         if (matches(m, p.source, p.tag)) p.found(m); else this.probes.push(p);
       }
     }
+  }
+
+  /**
+   * Match a message whose header has arrived but whose payload has not. When
+   * the receive it would go to takes its bytes in place (`into`), that receive
+   * is taken now and the payload is written straight into its buffer. Matching
+   * at the header keeps MPI order: every earlier message from the same sender
+   * has already arrived (one connection per pair), and messages of other
+   * senders may be matched in either order.
+   */
+  claim(src: number, tag: number, byteLength: number, enc: number): { posted: Posted; bytes: Bytes } | undefined {
+    for (let i = 0; i < this.posted.length; i++) {
+      const p = this.posted[i]!;
+      if ((p.source === ANY_SOURCE || p.source === src) && (p.tag === ANY_TAG ? tag >= 0 : p.tag === tag)) {
+        const bytes = p.into?.(byteLength, enc);
+        if (!bytes) return undefined;
+        this.posted.splice(i, 1);
+        return { posted: p, bytes };
+      }
+    }
+    return undefined;
   }
 
   /** Match now or queue the receive. Returns a cancel function (false if already matched). */

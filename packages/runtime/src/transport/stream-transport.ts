@@ -77,10 +77,10 @@ export class StreamTransport implements Transport {
 
   /** Read frames from `peer` on an authenticated connection (either direction). */
   private attach(stream: Duplex, peer: number, rest: Buffer): void {
-    const decoder = new FrameDecoder((header, payload) => {
+    const decoder = new FrameDecoder((header, payload, claim) => {
       if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
-      this.o.events.onFrame(header, payload);
-    }, this.o.maxPayload);
+      this.o.events.onFrame(header, payload, claim);
+    }, this.o.maxPayload, undefined, (header, n) => (header.src === peer ? this.o.events.claim?.(header, n) : undefined));
     const feed = (chunk: Uint8Array) => {
       try {
         decoder.push(chunk);

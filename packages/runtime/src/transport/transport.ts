@@ -16,9 +16,20 @@ export interface Card {
   ws?: string;
 }
 
+/** A receive that takes a frame's payload in place: its bytes are where the payload is written. */
+export interface Claim { readonly bytes: Bytes }
+
 export interface TransportEvents {
-  /** A frame arrived from `header.src` (already authenticated as that rank). */
-  onFrame(header: FrameHeader, payload: Bytes): void;
+  /**
+   * A frame arrived from `header.src` (already authenticated as that rank);
+   * `claim` is what `claim()` returned for it, if anything.
+   */
+  onFrame(header: FrameHeader, payload: Bytes, claim?: Claim): void;
+  /**
+   * A large frame's header arrived, its payload has not: where to write the
+   * payload, when a receive already waits to take it in place (else undefined).
+   */
+  claim?(header: FrameHeader, byteLength: number): Claim | undefined;
   /** A peer broke the protocol or the connection failed in a way the job cannot recover from. */
   onFatal(error: Error): void;
 }

@@ -8,10 +8,13 @@ import { FRAME_PREFIX_BYTES, MAX_BUFFER_BYTES, MAX_HEADER_BYTES } from '../const
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { type FrameHeader, unpackHeader } from './header.js';
 import { type Bytes, allocBytes, isUint8, WINDOW_BYTES } from '../codec/bytes.js';
+import type { Claim } from '../transport/transport.js';
 
 const State = { PREFIX: 0, HEADER: 1, PAYLOAD: 2 } as const;
 
-export type FrameHandler = (header: FrameHeader, payload: Bytes) => void;
+export type FrameHandler = (header: FrameHeader, payload: Bytes, claim?: Claim) => void;
+/** Asked once a frame's header is read: where its payload should go (undefined: a fresh buffer). */
+export type FrameClaimer = (header: FrameHeader, byteLength: number) => Claim | undefined;
 
 export class FrameDecoder {
   private state: number = State.PREFIX;
@@ -21,6 +24,7 @@ export class FrameDecoder {
   private payloadLen = 0;
   private header: FrameHeader | undefined;
   private payload: Bytes | undefined;
+  private claim: Claim | undefined;
   /** The window of the payload being filled (all of it up to 4 GiB), and where it starts. */
   private window: Uint8Array | undefined;
   private windowStart = 0;
@@ -35,6 +39,7 @@ export class FrameDecoder {
     private readonly onFrame: FrameHandler,
     private readonly maxPayload: number,
     private readonly views = { max: MAX_BUFFER_BYTES, window: WINDOW_BYTES },
+    private readonly claimer?: FrameClaimer,
   ) {}
 
   /** Feed bytes; throws a TSMPI_ERR_PROTOCOL error on garbage (the caller drops the connection). */
@@ -84,10 +89,13 @@ export class FrameDecoder {
       } else {
         this.header = unpackHeader(this.small.subarray(FRAME_PREFIX_BYTES, want));
         // A fresh, zero-offset buffer: every typed-array view into it is aligned.
-        this.payload = allocBytes(this.payloadLen, this.views.max);
+        // Straight into a waiting receive's buffer when one claims it, else a fresh buffer.
+        this.claim = this.payloadLen > 0 ? this.claimer?.(this.header, this.payloadLen) : undefined;
+        const payload = this.claim?.bytes ?? allocBytes(this.payloadLen, this.views.max);
+        this.payload = payload;
         this.filled = 0;
         this.windowStart = 0;
-        this.window = isUint8(this.payload) ? this.payload : new Uint8Array(this.payload.buffer, 0, this.views.window);
+        this.window = isUint8(payload) ? payload : new Uint8Array(payload.buffer, payload.byteOffset, Math.min(this.views.window, this.payloadLen));
         if (this.payloadLen === 0) this.emit(); else this.state = State.PAYLOAD;
       }
     }
@@ -96,13 +104,13 @@ export class FrameDecoder {
   /** Payloads above MAX_BUFFER_BYTES are filled one WINDOW_BYTES view at a time. */
   private nextWindow(): Uint8Array {
     this.windowStart += this.window!.byteLength;
-    this.window = new Uint8Array(this.payload!.buffer, this.windowStart, Math.min(this.views.window, this.payloadLen - this.windowStart));
+    this.window = new Uint8Array(this.payload!.buffer, this.payload!.byteOffset + this.windowStart, Math.min(this.views.window, this.payloadLen - this.windowStart));
     return this.window;
   }
 
   private emit(): void {
-    const header = this.header!, payload = this.payload!;
-    this.state = State.PREFIX; this.have = 0; this.header = undefined; this.payload = undefined; this.window = undefined;
-    this.onFrame(header, payload);
+    const header = this.header!, payload = this.payload!, claim = this.claim;
+    this.state = State.PREFIX; this.have = 0; this.header = undefined; this.payload = undefined; this.window = undefined; this.claim = undefined;
+    this.onFrame(header, payload, claim);
   }
 }

@@ -21,6 +21,47 @@ function recv(m: Matcher, source: number, tag: number) {
   return { got, cancel };
 }
 
+describe('Matcher.claim: a large message taken by its receive when its header arrives', () => {
+  const into = (buf: Uint8Array) => (n: number) => (n <= buf.byteLength ? buf.subarray(0, n) : undefined);
+
+  it('the earliest matching receive takes it in place when it offers a buffer, and leaves the queue', () => {
+    const m = matcher();
+    const buf = new Uint8Array(100);
+    const other = recv(m, 2, 5);
+    const got: Msg[] = [];
+    m.post({ source: ANY_SOURCE, tag: 5, since: 0, deliver: (x) => { got.push(x); }, into: into(buf) });
+    const later = recv(m, 1, 5);
+    const c = m.claim(1, 5, 80, 9);
+    expect(c?.bytes.byteLength).toBe(80);
+    expect(c?.bytes.buffer).toBe(buf.buffer);
+    // It is no longer waiting: the next message from rank 1 goes to the next receive.
+    const x = msg(1, 5);
+    m.arrive(x);
+    expect(later.got).toEqual([x]);
+    expect(other.got).toEqual([]);
+    expect(got).toEqual([]); // delivered by the engine once the payload is in
+  });
+
+  it('no claim when the earliest matching receive offers no buffer (even if a later one does), or the message does not fit', () => {
+    const m = matcher();
+    recv(m, 1, ANY_TAG);
+    m.post({ source: 1, tag: 5, since: 0, deliver: () => {}, into: into(new Uint8Array(100)) });
+    expect(m.claim(1, 5, 10, 9)).toBeUndefined();
+    const m2 = matcher();
+    m2.post({ source: 1, tag: 5, since: 0, deliver: () => {}, into: into(new Uint8Array(10)) });
+    expect(m2.claim(1, 5, 11, 9)).toBeUndefined();
+    expect(m2.waiting()).toHaveLength(1);
+  });
+
+  it('no claim without a matching receive, and wildcards never take internal tags', () => {
+    const m = matcher();
+    m.post({ source: ANY_SOURCE, tag: ANY_TAG, since: 0, deliver: () => {}, into: into(new Uint8Array(100)) });
+    expect(m.claim(1, -3, 10, 9)).toBeUndefined();
+    expect(m.claim(1, 4, 10, 9)).toBeDefined();
+    expect(m.claim(1, 4, 10, 9)).toBeUndefined();
+  });
+});
+
 describe('Matcher', () => {
   it('queues messages that arrive before their receive, and hands them over in arrival order', () => {
     const m = matcher();

@@ -133,6 +133,30 @@ describe('FrameDecoder: splitting', () => {
     }), { numRuns: 300 });
   });
 
+  it('a claimed payload is written into the claimer\'s buffer (windows included), and the claim comes with the frame', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 10 }), fc.boolean(), (n, cuts, small) => {
+      const dst = new Uint8Array(n + 8);
+      const got: { p: Bytes; c: unknown }[] = [];
+      const claims: unknown[] = [];
+      const d = new FrameDecoder((_, p, c) => got.push({ p, c }), 1 << 20, small ? { max: 16, window: 5 } : undefined, (h, len) => {
+        if (h.tag !== 9) return undefined;
+        const c = { bytes: len > 16 ? { buffer: dst.buffer, byteOffset: 3, byteLength: len } : dst.subarray(3, 3 + len) };
+        claims.push(c);
+        return c;
+      });
+      const payload = pattern(n, 5);
+      const bytes = Buffer.concat([frameBytes(header({ tag: 9 }), payload), frameBytes(header({ tag: 1 }), pattern(7, 1))]);
+      for (let off = 0, i = 0; off < bytes.length; i++) { const c = cuts[i % cuts.length]!; d.push(bytes.subarray(off, off + c)); off += c; }
+      expect(got).toHaveLength(2);
+      expect(got[0]!.c).toBe(claims[0]);
+      expect(got[0]!.p.buffer).toBe(dst.buffer);
+      expect(Buffer.from(dst.subarray(3, 3 + n))).toEqual(Buffer.from(payload));
+      expect([dst[0], dst[1], dst[2]]).toEqual([0, 0, 0]);
+      expect(got[1]!.c).toBeUndefined();
+      expect(Buffer.from(got[1]!.p as Uint8Array)).toEqual(Buffer.from(pattern(7, 1)));
+    }), { numRuns: 300 });
+  });
+
   it('any frames cut at any points come out the same, in order (property)', () => {
     const frameArb = fc.record({
       ctx: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
