@@ -23,21 +23,70 @@ const packr = new Packr({ useRecords: false });
 const KINDS = new Set<number>(Object.values(FrameKind));
 const ENCODINGS = new Set<number>(Object.values(Encoding));
 
+/**
+ * The usual header as msgpack written by hand: a fixarray of six int32s
+ * (0x96, then 0xd2 + 4 bytes big-endian for each), 31 bytes. Any msgpack
+ * decoder reads it; the common case skips the general encoder and decoder,
+ * which cost more per message than everything else in the header.
+ */
+export const FIXED_HEADER_BYTES = 31;
+const FIXARRAY_6 = 0x96, INT32 = 0xd2;
+const isInt32 = (x: number) => (x | 0) === x;
+
+/** Bytes `packHeader` would produce for `h` (so a frame head can be sized before writing). */
+export function headerBytes(h: FrameHeader): number {
+  return isInt32(h.ctx) && isInt32(h.src) && isInt32(h.tag) && isInt32(h.depth) && isInt32(h.kind) && isInt32(h.enc) ? FIXED_HEADER_BYTES : packr.pack(toArray(h)).length;
+}
+
+/** Write the header into `out` at `at`; returns the bytes written. */
+export function writeHeader(h: FrameHeader, out: Buffer, at: number): number {
+  if (isInt32(h.ctx) && isInt32(h.src) && isInt32(h.tag) && isInt32(h.depth) && isInt32(h.kind) && isInt32(h.enc)) {
+    out[at] = FIXARRAY_6;
+    out[at + 1] = INT32; out.writeInt32BE(h.kind, at + 2);
+    out[at + 6] = INT32; out.writeInt32BE(h.ctx, at + 7);
+    out[at + 11] = INT32; out.writeInt32BE(h.src, at + 12);
+    out[at + 16] = INT32; out.writeInt32BE(h.tag, at + 17);
+    out[at + 21] = INT32; out.writeInt32BE(h.enc, at + 22);
+    out[at + 26] = INT32; out.writeInt32BE(h.depth, at + 27);
+    return FIXED_HEADER_BYTES;
+  }
+  const b = packr.pack(toArray(h));
+  b.copy(out, at);
+  return b.length;
+}
+
+const toArray = (h: FrameHeader) => [h.kind, h.ctx, h.src, h.tag, h.enc, h.depth];
+
 export function packHeader(h: FrameHeader): Buffer {
-  return packr.pack([h.kind, h.ctx, h.src, h.tag, h.enc, h.depth]);
+  const out = Buffer.allocUnsafe(headerBytes(h));
+  writeHeader(h, out, 0);
+  return out;
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-export function unpackHeader(bytes: Uint8Array): FrameHeader {
-  let a: unknown;
-  try {
-    a = packr.unpack(bytes);
-  } catch (cause) {
-    throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header is not valid msgpack: the peer is not a compatible tsmpi rank', cause);
+/** The fixed layout (see FIXED_HEADER_BYTES), or undefined for any other msgpack. */
+function readFixed(b: Uint8Array): number[] | undefined {
+  if (b.length !== FIXED_HEADER_BYTES || b[0] !== FIXARRAY_6) return undefined;
+  const out: number[] = [];
+  for (let at = 1; at < FIXED_HEADER_BYTES; at += 5) {
+    if (b[at] !== INT32) return undefined;
+    out.push(((b[at + 1]! << 24) | (b[at + 2]! << 16) | (b[at + 3]! << 8) | b[at + 4]!) | 0);
   }
-  if (!Array.isArray(a) || a.length !== 6 || !a.every(isInt)) {
-    throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header has the wrong shape: the peer is not a compatible tsmpi rank');
+  return out;
+}
+
+export function unpackHeader(bytes: Uint8Array): FrameHeader {
+  let a: unknown = readFixed(bytes);
+  if (a === undefined) {
+    try {
+      a = packr.unpack(bytes);
+    } catch (cause) {
+      throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header is not valid msgpack: the peer is not a compatible tsmpi rank', cause);
+    }
+    if (!Array.isArray(a) || a.length !== 6 || !a.every(isInt)) {
+      throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header has the wrong shape: the peer is not a compatible tsmpi rank');
+    }
   }
   const [kind, ctx, src, tag, enc, depth] = a as number[];
   if (!KINDS.has(kind!)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown frame kind ${kind}: the peer is not a compatible tsmpi rank`);
