@@ -58,6 +58,11 @@ export function prefix(b: Bytes, n: number): Bytes {
 /** Copy `parts` one after another into `dst` from `at`; returns the offset after the last byte. */
 export function copyInto(dst: Bytes, parts: readonly Uint8Array[], at = 0, size = WINDOW_BYTES): number {
   let off = at;
+  if (isUint8(dst)) {
+    // Every part fits a Uint8Array destination: no windows (the per-message path).
+    for (const p of parts) { dst.set(p, off); off += p.byteLength; }
+    return off;
+  }
   for (const p of parts) {
     for (let o = 0; o < p.byteLength; o += size) {
       const n = Math.min(size, p.byteLength - o);

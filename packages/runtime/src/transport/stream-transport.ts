@@ -35,6 +35,9 @@ export interface StreamTransportOptions {
 
 interface OutLink { ready: Promise<Duplex>; stream?: Duplex }
 
+/** What a send owing nothing to the caller's memory returns: already resolved. */
+const SENT: Promise<void> = Promise.resolve();
+
 export class StreamTransport implements Transport {
   private peers: Card[] = [];
   private own: Card | undefined;
@@ -144,6 +147,8 @@ export class StreamTransport implements Transport {
     );
   }
 
+  private readonly settleWrite = () => this.settle();
+
   private settle(): void {
     if (--this.unwritten === 0) for (const f of this.drained.splice(0)) f();
   }
@@ -155,17 +160,16 @@ export class StreamTransport implements Transport {
    */
   private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[], inline: boolean): Promise<void> {
     this.unwritten++;
+    if (inline) {
+      // The common small message: one buffer of our own, nothing to wait for (no promise of its own).
+      s.write(head, this.settleWrite);
+      return SENT;
+    }
     return new Promise((resolve, reject) => {
       const done = (err?: Error | null) => {
         this.settle();
-        if (inline) return;
         if (err) reject(tsmpiError(ErrorCode.RANK_FAILED, `write failed: ${err.message}`, err)); else resolve();
       };
-      if (parts.length === 0) {
-        s.write(head, done);
-        if (inline) resolve();
-        return;
-      }
       const max = this.o.dialer.maxWrite;
       const pending: Uint8Array[] = [];
       for (const p of parts) {
@@ -179,7 +183,6 @@ export class StreamTransport implements Transport {
       for (const p of pending) s.write(p);
       if (last) s.write(last, done); else s.write(Buffer.alloc(0), done);
       s.uncork();
-      if (inline) resolve();
     });
   }
 

@@ -46,6 +46,10 @@ describe('payload bytes', () => {
       const dst = new Uint8Array(total + 5);
       expect(copyInto(dst, parts, 5, size)).toBe(total + 5);
       expect(Buffer.from(dst.subarray(5))).toEqual(Buffer.concat(parts));
+      // A destination described over an ArrayBuffer (how payloads above 4 GiB are) is filled window by window.
+      const big = { buffer: new ArrayBuffer(total + 9), byteOffset: 4, byteLength: total + 5 };
+      expect(copyInto(big, parts, 5, size)).toBe(total + 5);
+      expect(Buffer.from(big.buffer, 9, total)).toEqual(Buffer.concat(parts));
       const joined = concatBytes(parts, total);
       expect(Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength)).toEqual(Buffer.concat(parts));
     }));
