@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Dialer } from './stream-transport.js';
 import type { Card } from './transport.js';
 import { listenInRange } from './listen.js';
+import { adoptReusingReads, dialReusingReads, READ_BUFFER_BYTES } from './reused-reads.js';
 
 export interface NetDialerOptions {
   hostId: string;
@@ -18,6 +19,8 @@ export interface NetDialerOptions {
   sameHostPath: boolean;
   /** Listen only on a port in this range. */
   ports?: [number, number];
+  /** Bytes of each connection's reused read buffer (default 64 KiB; tests make it tiny). */
+  readBuffer?: number;
 }
 
 function listenOn(server: net.Server, arg: net.ListenOptions): Promise<void> {
@@ -34,9 +37,17 @@ export class NetDialer implements Dialer {
 
   constructor(private readonly o: NetDialerOptions) {}
 
+  private get readBuffer(): number { return this.o.readBuffer ?? READ_BUFFER_BYTES; }
+
   async listen(onStream: (s: Duplex) => void): Promise<Card> {
-    const onConn = (s: net.Socket) => { s.setNoDelay(true); s.unref(); onStream(s); };
-    const tcp = net.createServer({ noDelay: true }, onConn);
+    // Paused on connect: the connection moves to a socket with reused reads before any byte is read.
+    const onConn = (accepted: net.Socket) => {
+      const s = adoptReusingReads(accepted, this.readBuffer);
+      s.setNoDelay(true);
+      s.unref();
+      onStream(s);
+    };
+    const tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, onConn);
     tcp.unref();
     const port = await listenInRange(tcp, this.o.bind, this.o.ports);
     this.servers.push(tcp);
@@ -44,7 +55,7 @@ export class NetDialer implements Dialer {
     if (this.o.socketDir && this.o.sameHostPath) {
       const path = join(this.o.socketDir, `r${this.o.rank}.sock`);
       rmSync(path, { force: true });
-      const unix = net.createServer(onConn);
+      const unix = net.createServer({ pauseOnConnect: true }, onConn);
       unix.unref();
       await listenOn(unix, { path });
       this.servers.push(unix);
@@ -57,8 +68,8 @@ export class NetDialer implements Dialer {
   connect(card: Card, own: Card): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       const s = card.unix && this.o.sameHostPath && card.hostId === own.hostId
-        ? net.connect({ path: card.unix })
-        : net.connect({ host: card.tcp!.host, port: card.tcp!.port, noDelay: true });
+        ? dialReusingReads({ path: card.unix }, this.readBuffer)
+        : dialReusingReads({ host: card.tcp!.host, port: card.tcp!.port, noDelay: true }, this.readBuffer);
       s.setNoDelay(true);
       s.unref();
       s.once('error', reject);

@@ -3,12 +3,27 @@ import { createServer, type Server } from 'node:http';
 import { listenInRange } from './listen.js';
 import { HANDSHAKE_TIMEOUT_MS } from '../wire/handshake.js';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Dialer } from './stream-transport.js';
 import type { Card } from './transport.js';
+import { webSocketDuplex } from './ws-stream.js';
 
 /** Parts above this are split into several WebSocket messages, bounding memory on both sides. */
 const WS_CHUNK = 4 << 20;
+
+/**
+ * The client masks every frame with an all-zero key, which `ws` recognises and
+ * skips. Masking exists to stop a browser's script from steering bytes seen by
+ * proxies (RFC 6455 §10.3); a rank is no browser, and its connections are
+ * authenticated by the HMAC handshake (wire/handshake.ts) and, like all tsmpi
+ * traffic, not encrypted (docs/security.md), so a random key would protect
+ * nothing. Masking in JavaScript (without the optional native `bufferutil`)
+ * cost 2-5x of the ws transport's bandwidth.
+ */
+const zeroMask = (mask: Buffer): Buffer => mask.fill(0);
+
+type RawSocket = { setNoDelay(b: boolean): void; unref(): void };
+const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: RawSocket })._socket;
 
 export class WsDialer implements Dialer {
   readonly maxWrite = WS_CHUNK;
@@ -31,10 +46,10 @@ export class WsDialer implements Dialer {
     this.http = http;
     const server = new WebSocketServer({ server: http, maxPayload: WS_CHUNK * 2, perMessageDeflate: false });
     server.on('connection', (ws) => {
-      const sock = (ws as unknown as { _socket?: { setNoDelay(b: boolean): void; unref(): void } })._socket;
+      const sock = socketOf(ws);
       sock?.setNoDelay(true);
       sock?.unref();
-      onStream(createWebSocketStream(ws));
+      onStream(webSocketDuplex(ws));
     });
     this.server = server;
     return { hostId: this.o.hostId, ws: `ws://${this.o.bind}:${port}` };
@@ -42,14 +57,14 @@ export class WsDialer implements Dialer {
 
   connect(card: Card): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(card.ws!, { perMessageDeflate: false, maxPayload: WS_CHUNK * 2 });
+      const ws = new WebSocket(card.ws!, { perMessageDeflate: false, maxPayload: WS_CHUNK * 2, generateMask: zeroMask });
       ws.once('error', reject);
       ws.once('open', () => {
         ws.off('error', reject);
-        const sock = (ws as unknown as { _socket?: { setNoDelay(b: boolean): void; unref(): void } })._socket;
+        const sock = socketOf(ws);
         sock?.setNoDelay(true);
         sock?.unref();
-        resolve(createWebSocketStream(ws));
+        resolve(webSocketDuplex(ws));
       });
     });
   }

@@ -6,7 +6,8 @@ export class StreamReader {
   private have = 0;
   private waiter: { n: number; resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
   private ended: Error | undefined;
-  private readonly onData = (c: Buffer) => { this.chunks.push(c); this.have += c.length; this.wake(); };
+  // A copy: some sockets reuse one read buffer, so a chunk is only valid during its event (transport/reused-reads.ts).
+  private readonly onData = (c: Buffer) => { this.chunks.push(Buffer.from(c)); this.have += c.length; this.wake(); };
   private readonly onEnd = () => { this.ended = new Error('connection closed during the handshake'); this.wake(); };
 
   constructor(private readonly stream: Duplex) {

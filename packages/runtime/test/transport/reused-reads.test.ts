@@ -1,0 +1,163 @@
+/**
+ * Connections that read into one reused buffer (transport/reused-reads.ts):
+ * over TCP and Unix sockets, on the dialled and on the accepted side, with read
+ * buffers so small that the handshake and every frame are cut everywhere and
+ * the buffer is overwritten on every read, frames arrive intact and in order
+ * in both directions; strangers and garbage still end cleanly.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectHandshake, encodeFrameHead, Encoding, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+import { NetDialer } from '../../dist/transport/net-dialer.js';
+import { adoptReusingReads, dialReusingReads } from '../../dist/transport/reused-reads.js';
+import { StreamTransport } from '../../dist/transport/stream-transport.js';
+import type { Card } from '../../dist/transport/transport.js';
+
+interface Got { header: FrameHeader; payload: Uint8Array }
+interface Rank { t: StreamTransport; card: Card; frames: Got[]; fatal: Error[] }
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+
+const header = (src: number, tag: number): FrameHeader => ({ kind: FrameKind.MSG, ctx: 0, src, tag, enc: Encoding.RAW, depth: 0 });
+
+function pattern(n: number, seed: number): Uint8Array {
+  const p = new Uint8Array(n);
+  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+  return p;
+}
+
+/** Two ranks of one job on one host (`unix`: the same-host path; otherwise TCP). */
+async function job(kind: 'tcp' | 'unix', readBuffer?: number, secret = randomBytes(32)): Promise<Rank[]> {
+  const socketDir = mkdtempSync(join(tmpdir(), 'tsmpi-reads-'));
+  cleanup.push(() => rmSync(socketDir, { recursive: true, force: true }));
+  const ranks: Rank[] = [];
+  for (const rank of [0, 1]) {
+    const frames: Got[] = [], fatal: Error[] = [];
+    const dialer = new NetDialer({ hostId: 'h', bind: '127.0.0.1', socketDir, rank, sameHostPath: kind === 'unix', readBuffer });
+    const t = new StreamTransport({
+      rank, size: 2, secret, maxPayload: 1 << 30, dialer,
+      events: { onFrame: (h, p) => frames.push({ header: h, payload: p }), onFatal: (e) => fatal.push(e) },
+    });
+    const card = await t.listen();
+    cleanup.push(() => t.close());
+    ranks.push({ t, card, frames, fatal });
+  }
+  for (const r of ranks) r.t.setPeers(ranks.map((x) => x.card));
+  return ranks;
+}
+
+async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Sizes around the inline limit (16 KiB) and the read buffer. */
+const SIZES = [0, 1, 2, 3, 7, 8, 12, 13, 100, 16 * 1024, 16 * 1024 + 1, 70_000];
+
+async function exchange(ranks: Rank[], sizes: number[]): Promise<void> {
+  const [a, b] = ranks as [Rank, Rank];
+  const sends = (from: Rank, to: number, seed: number) => sizes.map((n, i) => {
+    const p = pattern(n, seed + i);
+    return from.t.send(to, header(from === a ? 0 : 1, i), [p], n);
+  });
+  // Rank 0 dials; rank 1 answers on the connection it accepted, so both sides' reads are exercised.
+  await Promise.all(sends(a, 1, 0));
+  await until(() => b.frames.length === sizes.length, 'rank 1 to receive');
+  await Promise.all(sends(b, 0, 100));
+  await until(() => a.frames.length === sizes.length, 'rank 0 to receive');
+  for (const [r, seed, src] of [[b, 0, 0], [a, 100, 1]] as const) {
+    expect(r.fatal).toEqual([]);
+    r.frames.forEach((f, i) => {
+      expect(f.header).toEqual(header(src, i));
+      expect(Buffer.from(f.payload).equals(pattern(sizes[i]!, seed + i))).toBe(true);
+    });
+  }
+}
+
+describe.each(['tcp', 'unix'] as const)('reused reads over %s', (kind) => {
+  for (const bytes of [1, 5, 13]) {
+    it(`a read buffer of ${bytes} byte(s): handshake and frames cut everywhere, both directions intact and in order`, async () => {
+      await exchange(await job(kind, bytes), SIZES);
+    });
+  }
+
+  it('the default read buffer: a 5 MiB payload and small frames around it', async () => {
+    await exchange(await job(kind), [8, 5 * 1024 * 1024 + 3, 0, 20_000]);
+  });
+
+  it('garbage after a valid handshake: TSMPI_ERR_PROTOCOL naming the peer, connection closed', async () => {
+    const secret = randomBytes(32);
+    const [, b] = await job(kind, 3, secret) as [Rank, Rank];
+    const sock = net.connect(kind === 'unix' ? { path: b.card.unix! } : b.card.tcp!);
+    sock.on('error', () => {});
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    cleanup.push(() => sock.destroy());
+    await connectHandshake(sock, secret, 0);
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    const bad = Buffer.alloc(12);
+    bad.writeUInt32LE(5000, 0); // a header longer than the 4 KiB limit
+    sock.write(Buffer.concat([encodeFrameHead(header(0, 1), 2, [Uint8Array.of(4, 2)]), bad]));
+    await closed;
+    await until(() => b.fatal.length > 0, 'the protocol error');
+    expect(b.frames).toHaveLength(1);
+    expect(TsmpiError.is(b.fatal[0]) && b.fatal[0].code).toBe('TSMPI_ERR_PROTOCOL');
+    expect(b.fatal[0]!.message).toMatch(/rank 0/);
+  });
+
+  it('a stranger without the secret is dropped; the job still works afterwards', async () => {
+    const ranks = await job(kind, 7);
+    const b = ranks[1]!;
+    const sock = net.connect(kind === 'unix' ? { path: b.card.unix! } : b.card.tcp!);
+    sock.on('error', () => {});
+    cleanup.push(() => sock.destroy());
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    const err = await connectHandshake(sock, randomBytes(32), 0).then(() => undefined, (e: unknown) => e);
+    expect(TsmpiError.is(err) && err.code).toBe('TSMPI_ERR_AUTH');
+    await closed;
+    expect(b.frames).toEqual([]);
+    expect(b.fatal).toEqual([]);
+    await exchange(ranks, [3, 40_000]);
+  });
+});
+
+describe('adoptReusingReads and dialReusingReads', () => {
+  it('an adopted connection no longer holds its server: close() completes while it stays open', async () => {
+    const server = net.createServer({ pauseOnConnect: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const adopted = new Promise<net.Socket>((r) => server.once('connection', (s: net.Socket) => r(adoptReusingReads(s, 4))));
+    const chunks: Buffer[] = [];
+    const client = dialReusingReads({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port }, 4);
+    client.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+    cleanup.push(() => client.destroy());
+    const s = await adopted;
+    cleanup.push(() => s.destroy());
+    await new Promise<void>((r) => server.close(() => r()));
+    const got: Buffer[] = [];
+    s.on('data', (c: Buffer) => {
+      expect(c.length).toBeLessThanOrEqual(4);
+      got.push(Buffer.from(c));
+    });
+    client.write('hello, adopted socket');
+    s.write('and back to the dialled one');
+    await until(() => Buffer.concat(got).length === 21 && Buffer.concat(chunks).length === 27, 'both messages');
+    expect(Buffer.concat(got).toString()).toBe('hello, adopted socket');
+    expect(Buffer.concat(chunks).toString()).toBe('and back to the dialled one');
+    const ended = new Promise<void>((r) => s.once('end', () => r()));
+    client.end();
+    await ended;
+  });
+
+  it('a socket without a handle is returned as it is', () => {
+    const s = new net.Socket();
+    expect(adoptReusingReads(s)).toBe(s);
+  });
+});
