@@ -41,7 +41,7 @@ async function job(kind: 'tcp' | 'unix', readBuffer?: number, secret = randomByt
     const dialer = new NetDialer({ hostId: 'h', bind: '127.0.0.1', socketDir, rank, sameHostPath: kind === 'unix', readBuffer });
     const t = new StreamTransport({
       rank, size: 2, secret, maxPayload: 1 << 30, dialer,
-      events: { onFrame: (h, p) => frames.push({ header: h, payload: p }), onFatal: (e) => fatal.push(e) },
+      events: { onFrame: (h, p) => frames.push({ header: h, payload: p as Uint8Array }), onFatal: (e) => fatal.push(e) },
     });
     const card = await t.listen();
     cleanup.push(() => t.close());
