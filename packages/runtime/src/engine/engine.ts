@@ -7,7 +7,7 @@ import { CLAIM_MIN_BYTES, FrameKind, PEER_FAILURE_GRACE_MS } from '../constants.
 import { type Bytes, concatBytes } from '../codec/bytes.js';
 import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import { typedArrayByCode } from '../codec/typed-arrays.js';
-import type { Claim, Transport } from '../transport/transport.js';
+import { type Claim, SENT, type Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
 import { hold } from './keep-alive.js';
 import { Matcher, type Posted, type Probe } from './matcher.js';
@@ -94,12 +94,14 @@ export class Engine {
       const payload = concatBytes(parts, byteLength);
       // Deliver asynchronously, as a remote message would arrive.
       queueMicrotask(() => this.onFrame(header, payload));
-      return Promise.resolve();
+      return SENT;
     }
     if (!this.transport) return Promise.reject(tsmpiError(ErrorCode.INTERNAL, 'no transport'));
+    const p = this.transport.send(dest, header, parts, byteLength);
+    // Taken over at once (a small frame): nothing to keep alive or wait for (transport.flush covers it).
+    if (p === SENT) return p;
     const release = hold();
     this.sending++;
-    const p = this.transport.send(dest, header, parts, byteLength);
     const settled = () => {
       release();
       if (--this.sending === 0) for (const f of this.flushed.splice(0)) f();

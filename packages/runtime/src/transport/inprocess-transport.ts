@@ -5,7 +5,7 @@
  * transport, at sizes no machine could run as processes.
  */
 import type { FrameHeader } from '../wire/header.js';
-import type { Card, Transport, TransportEvents } from './transport.js';
+import { type Card, SENT, type Transport, type TransportEvents } from './transport.js';
 import { type Bytes, concatBytes } from '../codec/bytes.js';
 
 interface Pending { dest: number; header: FrameHeader; payload: Bytes }
@@ -46,7 +46,7 @@ export class InProcessTransport implements Transport {
   send(dest: number, header: FrameHeader, parts: readonly Uint8Array[], byteLength: number): Promise<void> {
     const payload = concatBytes(parts, byteLength);
     this.hub.enqueue({ dest, header, payload });
-    return Promise.resolve();
+    return SENT;
   }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}

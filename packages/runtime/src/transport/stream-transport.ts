@@ -12,7 +12,7 @@ import { encodeFrameHead, INLINE_PAYLOAD_BYTES } from '../wire/frame-encoder.js'
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
-import type { Card, Transport, TransportEvents } from './transport.js';
+import { type Card, SENT, type Transport, type TransportEvents } from './transport.js';
 
 /** The part that differs between stream kinds: how to listen and how to dial. */
 export interface Dialer {
@@ -35,8 +35,6 @@ export interface StreamTransportOptions {
 
 interface OutLink { ready: Promise<Duplex>; stream?: Duplex }
 
-/** What a send owing nothing to the caller's memory returns: already resolved. */
-const SENT: Promise<void> = Promise.resolve();
 
 export class StreamTransport implements Transport {
   private peers: Card[] = [];

@@ -34,6 +34,12 @@ export interface TransportEvents {
   onFatal(error: Error): void;
 }
 
+/**
+ * What `Transport.send` returns for a frame it has fully taken over already
+ * (copied into its own buffer): the engine then skips its bookkeeping.
+ */
+export const SENT: Promise<void> = Promise.resolve();
+
 export interface Transport {
   /** Start accepting connections; resolves with this rank's card. */
   listen(): Promise<Card>;
