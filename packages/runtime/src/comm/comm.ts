@@ -103,8 +103,29 @@ export class Comm {
 
   /** Receive a value. `status`, if given, is filled with source, tag and byte count. */
   recv<T = any>(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<T> {
+    // The blocking form needs no Request: one promise, settled where the message matches.
     try {
-      return this.irecv<T>(source, tag).wait(status);
+      this.alive();
+      const s = checkSource(source, this.size);
+      const t = checkTag(tag, true);
+      if (s === PROC_NULL) {
+        status?.assign({ source: PROC_NULL, tag: ANY_TAG, count: 0 });
+        return Promise.resolve(null as T);
+      }
+      return new Promise<T>((resolve, reject) => {
+        this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+          let v: T;
+          try {
+            v = decodeMessage(m.enc, m.payload) as T;
+          } catch (err) {
+            status?.assign({ ...this.statusOf(m), error: (err as { code?: string }).code });
+            reject(err);
+            return;
+          }
+          status?.assign(this.statusOf(m));
+          resolve(v);
+        });
+      });
     } catch (e) {
       return Promise.reject(e);
     }
