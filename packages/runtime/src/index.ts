@@ -7,7 +7,7 @@ export { checkBuffer, checkDest, checkTag, describe } from './comm/validate.js';
 export { encodeMessage, decodeMessage } from './comm/message-codec.js';
 export { encodeValue, decodeValue } from './codec/value-codec.js';
 export { type TypedArray, isTypedArray, bytesOf, binaryCode } from './codec/typed-arrays.js';
-export { type Bytes, allocBytes, bytesOfBinary, windows, copyInto, concatBytes, WINDOW_BYTES } from './codec/bytes.js';
+export { type Bytes, allocBytes, bytesOfBinary, windows, copyInto, concatBytes, WINDOW_BYTES, SMALL_PAYLOAD_BYTES } from './codec/bytes.js';
 export { Engine } from './engine/engine.js';
 export { init, finalize, wtime, wtick, getProcessorName, isInitialized, isFinalized, createInProcessWorld, type CommClass } from './init.js';
 export { readLaunchEnv, type LaunchEnv, type TransportChoice } from './launch/env.js';

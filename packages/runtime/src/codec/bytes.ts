@@ -17,10 +17,34 @@ export interface Bytes {
 /** Largest view made over a payload: well below every engine's typed-array limit. */
 export const WINDOW_BYTES = 2 ** 30;
 
-/** Fresh zero-offset bytes (so every typed-array view into them is aligned). */
+/**
+ * Payloads up to this size are carved out of a shared slab: a new ArrayBuffer
+ * costs 1-2.5 us in V8, a view into a slab a tenth of that. What escapes to
+ * the program from a slab is copied out first (see typed-arrays.ts viewAs).
+ */
+export const SMALL_PAYLOAD_BYTES = 1024;
+const SLAB_BYTES = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/** True when `b` lives in a shared slab (so views of it must not reach the program). */
+export function inSlab(b: Bytes): boolean {
+  return b.byteLength <= SMALL_PAYLOAD_BYTES && b.buffer.byteLength === SLAB_BYTES;
+}
+
+/**
+ * Fresh bytes, starting 8-byte aligned (so every typed-array view into them is
+ * aligned): small ones from the slab, others in their own zero-offset buffer.
+ */
 export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
-  if (n <= maxView) return new Uint8Array(n);
-  return { buffer: new ArrayBuffer(n), byteOffset: 0, byteLength: n };
+  if (n > maxView) return { buffer: new ArrayBuffer(n), byteOffset: 0, byteLength: n };
+  if (n <= SMALL_PAYLOAD_BYTES) {
+    if (slabUsed + n > SLAB_BYTES) { slab = new ArrayBuffer(SLAB_BYTES); slabUsed = 0; }
+    const b = new Uint8Array(slab, slabUsed, n);
+    slabUsed += Math.ceil(n / 8) * 8 || 8;
+    return b;
+  }
+  return new Uint8Array(n);
 }
 
 /** True when the bytes are a real Uint8Array (every payload up to MAX_BUFFER_BYTES). */

@@ -1,12 +1,16 @@
 import { Encoding } from '../constants.js';
-import type { Bytes } from './bytes.js';
+import { type Bytes, inSlab } from './bytes.js';
 
 /** Any typed array kind the runtime can carry. */
 export type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
-type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number };
+type TypedArrayCtor = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray;
+  new (length: number): TypedArray;
+  BYTES_PER_ELEMENT: number;
+};
 
 /** Encoding code → constructor (Buffer and ArrayBuffer are handled apart). */
 export const typedArrayByCode: Record<number, TypedArrayCtor> = {
@@ -53,13 +57,22 @@ export function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
  */
 export function viewAs(code: number, bytes: Bytes, off: number, len: number): unknown {
   const start = bytes.byteOffset + off;
-  if (code === Encoding.BUFFER) return Buffer.from(bytes.buffer, start, len);
+  // A small payload shares a slab with others: the program gets its own copy, never a view of the slab.
+  const own = inSlab(bytes);
+  if (code === Encoding.BUFFER) return own ? Buffer.from(new Uint8Array(bytes.buffer, start, len)) : Buffer.from(bytes.buffer, start, len);
   if (code === Encoding.ARRAY_BUFFER) {
     if (start === 0 && len === bytes.buffer.byteLength) return bytes.buffer;
     return bytes.buffer.slice(start, start + len);
   }
   const Ctor = typedArrayByCode[code];
   if (!Ctor) return undefined;
-  if (start % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer, start, len / Ctor.BYTES_PER_ELEMENT);
-  return new Ctor(bytes.buffer.slice(start, start + len), 0, len / Ctor.BYTES_PER_ELEMENT);
+  const n = len / Ctor.BYTES_PER_ELEMENT;
+  if (start % Ctor.BYTES_PER_ELEMENT === 0) {
+    const view = new Ctor(bytes.buffer, start, n);
+    if (!own) return view;
+    const copy = new Ctor(n) as TypedArray & { set(a: ArrayLike<number | bigint>): void };
+    copy.set(view as unknown as ArrayLike<number | bigint>);
+    return copy;
+  }
+  return new Ctor(bytes.buffer.slice(start, start + len), 0, n);
 }

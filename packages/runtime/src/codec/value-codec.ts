@@ -14,7 +14,7 @@
  */
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { binaryCode, viewAs } from './typed-arrays.js';
-import { type Bytes, bytesOfBinary, windows } from './bytes.js';
+import { type Bytes, bytesOfBinary, isUint8, windows, WINDOW_BYTES } from './bytes.js';
 import { MAX_BUFFER_BYTES } from '../constants.js';
 
 const T = {
@@ -26,6 +26,8 @@ const T = {
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 /** Top bit of a string's byte length: the bytes are UTF-16LE, not UTF-8 (a string with lone surrogates). */
 const UTF16_FLAG = 0x80000000;
+/** Strings up to this length are tried as ASCII by hand before the UTF-8 codec. */
+const SHORT_STRING = 32;
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 class Writer {
@@ -34,6 +36,11 @@ class Writer {
   segments: Bytes[] = [];
   segBytes = 0; // bytes of the segment area so far (aligned)
   seen = new Set<object>();
+  /**
+   * Where the writer is inside the value, for error messages only: array
+   * indices, property names, and (prefixed with \0) ready-made steps.
+   */
+  keys: (string | number)[] = [];
 
   ensure(n: number) {
     if (this.pos + n <= this.buf.length) return;
@@ -47,6 +54,23 @@ class Writer {
   u32(v: number) { this.ensure(4); this.buf.writeUInt32LE(v, this.pos); this.pos += 4; }
   f64(v: number) { this.ensure(8); this.buf.writeDoubleLE(v, this.pos); this.pos += 8; }
   str(s: string) {
+    // Short ASCII strings (most keys and labels): byte by byte, cheaper than a call into the encoder.
+    const len = s.length;
+    if (len <= SHORT_STRING) {
+      this.ensure(4 + len);
+      const b = this.buf, at = this.pos + 4;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[at + i] = c;
+      }
+      if (i === len) {
+        b.writeUInt32LE(len, this.pos);
+        this.pos = at + len;
+        return;
+      }
+    }
     if (!isWellFormed(s)) {
       // UTF-8 would turn unpaired surrogates into U+FFFD: send such a string as UTF-16 code units.
       const n = s.length * 2;
@@ -70,7 +94,21 @@ class Writer {
   }
 }
 
-function writeValue(w: Writer, v: unknown, path: string): void {
+/** `value.a[3].b`: the path of the value being written (built only for an error message). */
+function pathOf(w: Writer): string {
+  let p = 'value';
+  for (const k of w.keys) p += typeof k === 'number' ? `[${k}]` : k.startsWith('\0') ? k.slice(1) : `.${k}`;
+  return p;
+}
+
+/** Write `v` as the element `key` of what is being written (`key` undefined: the value itself). */
+function writeAt(w: Writer, v: unknown, key: string | number): void {
+  w.keys.push(key);
+  writeValue(w, v);
+  w.keys.pop();
+}
+
+function writeValue(w: Writer, v: unknown): void {
   switch (typeof v) {
     case 'undefined': return w.u8(T.UNDEFINED);
     case 'boolean': return w.u8(v ? T.TRUE : T.FALSE);
@@ -80,9 +118,9 @@ function writeValue(w: Writer, v: unknown, path: string): void {
     case 'bigint': w.u8(T.BIGINT); return w.str(v.toString(16));
     case 'string': w.u8(T.STRING); return w.str(v);
     case 'function':
-      throw tsmpiError(ErrorCode.VALUE, `cannot send a function (at ${path}): functions do not travel between processes; send data, or name an exported function by its module and export name`);
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a function (at ${pathOf(w)}): functions do not travel between processes; send data, or name an exported function by its module and export name`);
     case 'symbol':
-      throw tsmpiError(ErrorCode.VALUE, `cannot send a symbol (at ${path}): use a string instead`);
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a symbol (at ${pathOf(w)}): use a string instead`);
   }
   if (v === null) return w.u8(T.NULL);
   const obj = v as object;
@@ -92,37 +130,37 @@ function writeValue(w: Writer, v: unknown, path: string): void {
     w.u8(T.BINARY); w.u8(code); w.f64(off); return w.f64((obj as ArrayBuffer).byteLength);
   }
   if (ArrayBuffer.isView(obj)) {
-    throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${path}): send the typed array or ArrayBuffer it views`);
+    throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${pathOf(w)}): send the typed array or ArrayBuffer it views`);
   }
   if (w.seen.has(obj)) {
-    throw tsmpiError(ErrorCode.VALUE, `cannot send a value with a cycle (at ${path}): the object contains itself; break the cycle or send ids instead`);
+    throw tsmpiError(ErrorCode.VALUE, `cannot send a value with a cycle (at ${pathOf(w)}): the object contains itself; break the cycle or send ids instead`);
   }
   w.seen.add(obj);
   try {
     if (Array.isArray(obj)) {
       w.u8(T.ARRAY); w.u32(obj.length);
       for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) w.u8(T.HOLE); else writeValue(w, obj[i], `${path}[${i}]`);
+        if (!(i in obj)) w.u8(T.HOLE); else writeAt(w, obj[i], i);
       }
     } else if (obj instanceof Map) {
       w.u8(T.MAP); w.u32(obj.size);
       let i = 0;
-      for (const [k, val] of obj) { writeValue(w, k, `${path}.<key ${i}>`); writeValue(w, val, `${path}.get(...)`); i++; }
+      for (const [k, val] of obj) { writeAt(w, k, `\0.<key ${i}>`); writeAt(w, val, '\0.get(...)'); i++; }
     } else if (obj instanceof Set) {
       w.u8(T.SET); w.u32(obj.size);
-      for (const val of obj) writeValue(w, val, `${path}.<item>`);
+      for (const val of obj) writeAt(w, val, '\0.<item>');
     } else if (obj instanceof Date) {
       w.u8(T.DATE); w.f64(obj.getTime());
     } else if (obj instanceof Error) {
       w.u8(T.ERROR); w.str(obj.name); w.str(obj.message); w.str(obj.stack ?? '');
       const code = (obj as { code?: unknown }).code;
-      writeValue(w, typeof code === 'string' || typeof code === 'number' ? code : undefined, `${path}.code`);
+      writeAt(w, typeof code === 'string' || typeof code === 'number' ? code : undefined, 'code');
     } else if (obj instanceof Promise || obj instanceof WeakMap || obj instanceof WeakSet) {
-      throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${path}): await it or send its data`);
+      throw tsmpiError(ErrorCode.VALUE, `cannot send a ${obj.constructor.name} (at ${pathOf(w)}): await it or send its data`);
     } else {
       const keys = Object.keys(obj);
       w.u8(T.OBJECT); w.u32(keys.length);
-      for (const k of keys) { w.str(k); writeValue(w, (obj as Record<string, unknown>)[k], `${path}.${k}`); }
+      for (const k of keys) { w.str(k); writeAt(w, (obj as Record<string, unknown>)[k], k); }
     }
   } finally {
     w.seen.delete(obj);
@@ -132,7 +170,8 @@ function writeValue(w: Writer, v: unknown, path: string): void {
 /** An encoded value: `parts` to write in order, `byteLength` in all. */
 export interface EncodedValue { parts: Uint8Array[]; byteLength: number }
 
-const ZERO_PAD = new Uint8Array(8);
+/** Zero padding of 0..7 bytes, made once. */
+const PADS = Array.from({ length: 8 }, (_, n) => new Uint8Array(n));
 let shared: Writer | undefined;
 
 export function encodeValue(value: unknown): EncodedValue {
@@ -141,27 +180,29 @@ export function encodeValue(value: unknown): EncodedValue {
   shared = undefined;
   w.pos = 4; w.segments = []; w.segBytes = 0;
   try {
-    writeValue(w, value, 'value');
+    writeValue(w, value);
     const structLen = w.pos;
     w.buf.writeUInt32LE(structLen, 0);
-    const struct = new Uint8Array(structLen);
-    struct.set(w.buf.subarray(0, structLen));
+    // From Node's buffer pool: a small new ArrayBuffer costs ten times more, and the structure never escapes.
+    const struct = Buffer.allocUnsafe(structLen);
+    w.buf.copy(struct, 0, 0, structLen);
     const parts: Uint8Array[] = [struct];
     let total = structLen;
     if (w.segments.length > 0) {
       const pad = align8(structLen) - structLen;
-      if (pad) parts.push(ZERO_PAD.subarray(0, pad));
+      if (pad) parts.push(PADS[pad]!);
       total += pad;
       for (const seg of w.segments) {
-        parts.push(...windows(seg));
+        if (seg.byteLength <= WINDOW_BYTES) parts.push(isUint8(seg) ? seg : new Uint8Array(seg.buffer, seg.byteOffset, seg.byteLength));
+        else for (const win of windows(seg)) parts.push(win);
         total += seg.byteLength;
         const p = align8(total) - total;
-        if (p) { parts.push(ZERO_PAD.subarray(0, p)); total += p; }
+        if (p) { parts.push(PADS[p]!); total += p; }
       }
     }
     return { parts, byteLength: total };
   } finally {
-    w.seen.clear(); w.segments = [];
+    w.seen.clear(); w.segments = []; w.keys.length = 0;
     if (w.buf.length > 1 << 20) w.buf = Buffer.allocUnsafe(256);
     shared = w;
   }
@@ -188,6 +229,18 @@ class Reader {
     const wide = raw >= UTF16_FLAG;
     const n = wide ? raw - UTF16_FLAG : raw;
     this.need(n);
+    if (!wide && n <= SHORT_STRING) {
+      // Short ASCII (the usual key): decoded here, cheaper than a call into the decoder.
+      const b = this.view, at = this.pos;
+      let s = '';
+      let i = 0;
+      for (; i < n; i++) {
+        const c = b[at + i]!;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === n) { this.pos += n; return s; }
+    }
     const s = this.view.toString(wide ? 'utf16le' : 'utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;

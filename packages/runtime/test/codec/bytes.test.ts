@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocBytes, bytesOfBinary, concatBytes, copyInto, windows } from '@tsmpi/runtime';
+import { allocBytes, bytesOfBinary, concatBytes, copyInto, decodeMessage, decodeValue, Encoding, encodeValue, SMALL_PAYLOAD_BYTES, windows } from '@tsmpi/runtime';
 
 const seq = (n: number, from = 0) => Uint8Array.from({ length: n }, (_, i) => (i + from) & 0xff);
 
@@ -17,6 +17,40 @@ describe('payload bytes', () => {
     expect(big.buffer.byteLength).toBe(17);
     expect(big.byteOffset).toBe(0);
     expect(big.byteLength).toBe(17);
+  });
+
+  it('small payloads are carved, aligned, from a shared slab; larger ones get a buffer of their own', () => {
+    const a = allocBytes(3), b = allocBytes(SMALL_PAYLOAD_BYTES);
+    for (const x of [a, b]) {
+      expect(x.byteOffset % 8).toBe(0);
+      expect(x.buffer.byteLength).toBeGreaterThan(SMALL_PAYLOAD_BYTES);
+    }
+    const c = allocBytes(SMALL_PAYLOAD_BYTES + 1);
+    expect([c.byteOffset, c.buffer.byteLength]).toEqual([0, SMALL_PAYLOAD_BYTES + 1]);
+  });
+
+  it('what reaches the program from a slab payload is its own copy, never a view of the slab', () => {
+    const f = new Float64Array([1.5, -2, 3]);
+    const p = allocBytes(24);
+    copyInto(p, [bytesOfBinary(f) as Uint8Array]);
+    const got = decodeMessage(Encoding.FLOAT64, p) as Float64Array;
+    expect(got).toEqual(f);
+    expect(got.buffer).not.toBe(p.buffer);
+    const enc = encodeValue({ x: new Int32Array([7, 8]), b: Buffer.from('hi'), u: new Uint8Array([9]) });
+    const q = allocBytes(enc.byteLength);
+    copyInto(q, enc.parts);
+    const v = decodeValue(q) as { x: Int32Array; b: Buffer; u: Uint8Array };
+    expect([...v.x]).toEqual([7, 8]);
+    expect(v.b.toString()).toBe('hi');
+    expect(Buffer.isBuffer(v.b)).toBe(true);
+    expect(v.u).toBeInstanceOf(Uint8Array);
+    expect(Buffer.isBuffer(v.u)).toBe(false);
+    for (const arr of [v.x, v.b, v.u]) expect(arr.buffer).not.toBe(q.buffer);
+    // Writing into one received array leaves the next payload in the slab alone.
+    const r = allocBytes(8);
+    new Uint8Array(r.buffer, r.byteOffset, 8).fill(4);
+    v.x.fill(0); got.fill(0);
+    expect([...new Uint8Array(r.buffer, r.byteOffset, 8)]).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
   });
 
   it('windows cover exactly the requested range, none larger than the window', () => {
