@@ -99,6 +99,12 @@ describe('the TypeScript loader', () => {
     expect(readdirSync(cache)).toEqual(files);
   });
 
+  it('runs the same as a rank (TSMPI_RANK set) where no tsmpi can be loaded early', () => {
+    const r = node('esm/main.ts', [], { TSMPI_RANK: '0' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^esm 3 6 4 index/);
+  });
+
   it('does without a cache directory that others may write to', () => {
     const shared = join(dir, 'shared-cache');
     mkdirSync(shared);
