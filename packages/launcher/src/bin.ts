@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { enableCompileCache } from './compile-cache.js';
+
+enableCompileCache();
+const { main } = await import('./main.js');
 
 /** Resolves once everything written to `s` so far has left the process (or it cannot: a closed reader). */
 function drained(s: NodeJS.WriteStream): Promise<void> {

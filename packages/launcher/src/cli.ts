@@ -1,33 +1,10 @@
 /** `tsmpiexec` command line (yargs): options in mpirun's spelling where one exists. */
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
-import { parsePortRange } from '@tsmpi/runtime';
+import { type CliOptions, checkOptions, HelpShown, UsageError } from './cli-options.js';
 import { ExitCode } from './constants.js';
 
-export interface CliOptions {
-  /** Undefined: one rank per slot (hosts given or in an allocation), else an error later. */
-  np: number | undefined;
-  host?: string;
-  hostfile?: string;
-  mapBy: 'slot' | 'node';
-  oversubscribe: boolean;
-  displayMap: boolean;
-  launcher?: 'ssh' | 'slurm' | 'local';
-  ssh: string;
-  node: string;
-  exportEnv: string[];
-  iface?: string;
-  ports?: [number, number];
-  connectTimeout: number;
-  program: string;
-  args: string[];
-  transport: 'auto' | 'tcp' | 'ws';
-  tagOutput: boolean;
-  timeout?: number;
-  wdir: string;
-}
-
-export class UsageError extends Error {}
+export { type CliOptions, HelpShown, UsageError } from './cli-options.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -56,8 +33,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     .usage('Usage: tsmpiexec -n N [options] program [args...]\n\nStart N ranks of one program that talk through tsmpi.')
     // halt-at-non-option: everything from the program on is the program's. No short-option groups,
     // so mpirun's single-dash `-np 4` means --np 4 (not -n -p). A repeated option: the last one counts
-    // (only -x collects every occurrence).
-    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false, 'short-option-groups': false, 'duplicate-arguments-array': true })
+    // (only -x collects every occurrence). The program's arguments stay as typed: no "007" → "7", "1e3" → "1000".
+    .parserConfiguration({ 'halt-at-non-option': true, 'unknown-options-as-args': false, 'short-option-groups': false, 'duplicate-arguments-array': true, 'parse-positional-numbers': false })
     // No `type` on -n and --timeout: we check them ourselves, so an error can quote what was typed.
     .option('n', { alias: ['np'], describe: 'number of ranks (mpirun spelling -np also works)', requiresArg: true })
     .option('transport', { choices: ['auto', 'tcp', 'ws'] as const, default: 'auto' as const, describe: 'auto: Unix sockets between ranks of one host, TCP between hosts; tcp: TCP only; ws: WebSocket' })
@@ -91,55 +68,24 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const a = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, k === 'x' || k === '_' || !Array.isArray(v) ? v : v[v.length - 1]])) as typeof parsed;
   if (failure) throw new UsageError(failure);
   if (a.help || a.version) throw new HelpShown();
-  const rest = (a._ ?? []).map(String);
-  if (rest.length === 0) throw new UsageError('missing the program to run: tsmpiexec -n N program [args...]');
-  let np: number | undefined;
-  const allocation = env.SLURM_JOB_NODELIST ?? env.SLURM_NODELIST ?? env.PBS_NODEFILE;
-  if (a.n === undefined && !a.host && !a.hostfile && !allocation) throw new UsageError('missing -n N: how many ranks to start');
-  if (a.n !== undefined) {
-    np = wholeNumber(String(a.n));
-    if (np === undefined || np < 1) throw new UsageError(`-n ${a.n}: the number of ranks must be a whole number of at least 1`);
-  }
-  let ports: [number, number] | undefined;
-  try { ports = parsePortRange(a.ports); } catch (e) { throw new UsageError(`--ports: ${(e as Error).message}`); }
-  const timeout = parseTimeout(a.timeout === undefined ? undefined : String(a.timeout), env.MPIEXEC_TIMEOUT);
-  return {
-    np,
-    program: rest[0]!,
-    args: rest.slice(1),
+  return checkOptions({
+    n: a.n === undefined ? undefined : String(a.n),
+    rest: (a._ ?? []).map(String),
     transport: a.transport,
     tagOutput: a['tag-output'],
-    timeout,
-    wdir: a.wdir ?? process.cwd(),
+    timeout: a.timeout === undefined ? undefined : String(a.timeout),
+    wdir: a.wdir,
     host: a.host,
     hostfile: a.hostfile,
     mapBy: a['map-by'],
     oversubscribe: a.oversubscribe,
     displayMap: a['display-map'],
     launcher: a.launcher,
-    ssh: a.ssh ?? env.TSMPI_SSH ?? 'ssh',
+    ssh: a.ssh,
     node: a.node,
-    exportEnv: (a.x ?? []).map(String),
+    x: (a.x ?? []).map(String),
     iface: a.iface,
-    ports,
+    ports: a.ports,
     connectTimeout: a['connect-timeout'],
-  };
+  }, env);
 }
-
-function wholeNumber(s: string): number | undefined {
-  return /^\s*\d+\s*$/.test(s) ? Number(s) : undefined;
-}
-
-/** Seconds from --timeout, else from MPIEXEC_TIMEOUT (as Open MPI reads it); undefined: no limit. */
-function parseTimeout(flag: string | undefined, fromEnv: string | undefined): number | undefined {
-  const [given, where] = flag !== undefined ? [flag, '--timeout'] : [fromEnv, 'MPIEXEC_TIMEOUT='];
-  if (given === undefined || (flag === undefined && given.trim() === '')) return undefined;
-  const s = Number(given.trim() === '' ? NaN : given);
-  if (!(s > 0) || !Number.isFinite(s)) {
-    throw new UsageError(`${where}${where.endsWith('=') ? '' : ' '}${given}: give the time limit as a number of seconds above 0`);
-  }
-  return s;
-}
-
-/** Thrown after yargs printed --help or --version. */
-export class HelpShown extends Error {}

@@ -7,7 +7,7 @@ import net from 'node:net';
 
 import { ControlLink } from './agent/control-link.js';
 import { AGENT_ID_BASE, type AgentToLauncher, type LauncherToAgent } from './agent/protocol.js';
-import { acceptHandshake, listenInRange } from '@tsmpi/runtime';
+import { acceptHandshake, listenInRange } from '@tsmpi/runtime/launch';
 
 export type AgentLink = ControlLink<AgentToLauncher, LauncherToAgent>;
 

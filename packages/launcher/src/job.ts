@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
-import { type AgentToRank, type Card, Env, type RankToAgent, type WaitReport } from '@tsmpi/runtime';
+import { type AgentToRank, type Card, Env, type RankToAgent, type WaitReport } from '@tsmpi/runtime/launch';
 import type { AgentConfig, AgentToLauncher } from './agent/protocol.js';
 import { ENDING_SIGNALS, ExitCode, FORWARDED_SIGNALS, KILL_GRACE_MS, REPORT_SIGNAL } from './constants.js';
 import { ControlServer, type AgentLink } from './control-server.js';

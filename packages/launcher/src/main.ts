@@ -1,6 +1,7 @@
 /** `tsmpiexec` entry: parse, plan the placement, start the job, exit with its code. */
 import { ExitCode } from './constants.js';
-import { HelpShown, parseCli, UsageError } from './cli.js';
+import { HelpShown, UsageError } from './cli-options.js';
+import { parseQuickCli } from './cli-quick.js';
 import { HostParseError } from './hosts/host-spec.js';
 import { Job } from './job.js';
 import { guardPipe } from './output-relay.js';
@@ -13,7 +14,8 @@ export async function main(argv: string[]): Promise<number> {
   let opts;
   let plan;
   try {
-    opts = parseCli(argv);
+    // yargs is loaded only for the command lines the quick reader leaves to it.
+    opts = parseQuickCli(argv) ?? (await import('./cli.js')).parseCli(argv);
     plan = await makePlan(opts);
   } catch (err) {
     if (err instanceof HelpShown) return ExitCode.OK;

@@ -3,7 +3,7 @@
  * ranks, which rank where, and how each host is reached (here, ssh, srun).
  */
 import { hostname } from 'node:os';
-import type { CliOptions } from './cli.js';
+import type { CliOptions } from './cli-options.js';
 import { type HostSpec, HostParseError } from './hosts/host-spec.js';
 import { parseHostList } from './hosts/host-list.js';
 import { readHostfile } from './hosts/hostfile.js';

@@ -1,5 +1,5 @@
 /** The environment of each rank: tsmpi's own variables, plus the ones MPI-aware tools read. */
-import { Env } from '@tsmpi/runtime';
+import { Env } from '@tsmpi/runtime/launch';
 
 export interface RankPlace { rank: number; size: number; localRank: number; localSize: number; nodeRank: number }
 

@@ -4,7 +4,7 @@
  * its output relayed in whole lines, and stdin only for rank 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { AgentToRank, RankToAgent } from '@tsmpi/runtime';
+import type { AgentToRank, RankToAgent } from '@tsmpi/runtime/launch';
 import { relayLines } from './output-relay.js';
 import type { GuardianMessage } from './guardian.js';
 import type { Command } from './program.js';

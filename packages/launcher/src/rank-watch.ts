@@ -5,6 +5,9 @@
  * program running as an orphan.
  */
 import { inspect } from 'node:util';
+import { enableCompileCache } from './compile-cache.js';
+
+enableCompileCache();
 
 if (typeof process.send === 'function') {
   // Gone already (while Node was starting): the 'disconnect' event has passed.

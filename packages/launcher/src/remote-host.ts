@@ -4,7 +4,7 @@
  * connected back. Messages for the host wait until the link is up.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { AgentToRank } from '@tsmpi/runtime';
+import type { AgentToRank } from '@tsmpi/runtime/launch';
 import type { LauncherToAgent } from './agent/protocol.js';
 import type { AgentLink } from './control-server.js';
 

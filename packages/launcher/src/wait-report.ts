@@ -3,7 +3,7 @@
  * communicator, peer, tag, for how long), and any cycle of ranks each waiting
  * on the next — a deadlock.
  */
-import type { WaitReport } from '@tsmpi/runtime';
+import type { WaitReport } from '@tsmpi/runtime/launch';
 
 export interface RankWait { host: string; exited: boolean; finalizing: boolean; report?: WaitReport }
 

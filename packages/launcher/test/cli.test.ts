@@ -34,6 +34,10 @@ describe('parseCli', () => {
     expect(parseCli(['-n', '2', '--', 'prog', '--help'], {})).toMatchObject({ program: 'prog', args: ['--help'] });
   });
 
+  it("passes the program's arguments as typed (no number conversion)", () => {
+    expect(parseCli(['-n', '2', 'prog', '007', '1e3', '0x10', '-5'], {}).args).toEqual(['007', '1e3', '0x10', '-5']);
+  });
+
   it('reads --tag-output (-l), --transport, --wdir', () => {
     expect(parseCli(['-n', '1', '--tag-output', 'x'], {}).tagOutput).toBe(true);
     expect(parseCli(['-n', '1', '-l', 'x'], {}).tagOutput).toBe(true);

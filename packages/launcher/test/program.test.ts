@@ -1,10 +1,10 @@
-// How tsmpiexec runs each kind of program: TypeScript through tsx, JavaScript
+// How tsmpiexec runs each kind of program: TypeScript through its loader, JavaScript
 // with this Node, anything else under the guardian; what counts as not found.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable, GUARDIAN, ProgramNotFound, programCommand } from '@tsmpi/launcher';
+import { findExecutable, GUARDIAN, ProgramNotFound, programCommand, TS_LOADER } from '@tsmpi/launcher';
 
 let dir: string;
 beforeAll(() => {
@@ -23,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NODE = '/opt/node/bin/node';
 
 describe('programCommand', () => {
-  it('runs .ts and .mts with Node through the tsx loader, no build step', () => {
+  it('runs .ts and .mts with Node through the TypeScript loader, no build step', () => {
     for (const f of ['job.ts', 'job.mts']) {
       const c = programCommand(f, ['x', '--y'], NODE, dir, {});
       expect(c.kind).toBe('node');
@@ -31,15 +31,21 @@ describe('programCommand', () => {
       expect(c.program).toBe(f);
       expect(c.args.slice(-3)).toEqual([join(dir, f), 'x', '--y']);
       const i = c.args.indexOf('--import');
-      expect(c.args[i + 1]).toMatch(/tsx/);
+      expect(c.args[i + 1]).toBe(TS_LOADER);
     }
   });
 
-  it('runs .js, .mjs and .cjs with Node directly (no tsx)', () => {
+  it('uses tsx instead with TSMPI_TS_LOADER=tsx', () => {
+    const c = programCommand('job.ts', [], NODE, dir, { TSMPI_TS_LOADER: 'tsx' });
+    expect(c.args[c.args.indexOf('--import') + 1]).toMatch(/\/tsx\//);
+  });
+
+  it('runs .js, .mjs and .cjs with Node directly (no TypeScript loader)', () => {
     for (const f of ['job.js', 'job.mjs', 'job.cjs']) {
       const c = programCommand(f, ['x'], NODE, dir, {});
       expect(c).toMatchObject({ kind: 'node', file: NODE, program: f });
       expect(c.args.slice(-2)).toEqual([join(dir, f), 'x']);
+      expect(c.args).not.toContain(TS_LOADER);
       expect(c.args.join(' ')).not.toMatch(/tsx/);
     }
   });

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type Card, connectHandshake, Env } from '@tsmpi/runtime';
+import { type Card, connectHandshake, Env } from '@tsmpi/runtime/launch';
 import { programCommand } from '../program.js';
 import { rankEnv } from '../rank-env.js';
 import { RankProcess } from '../rank-process.js';

@@ -3,7 +3,7 @@
  * knows the job secret. Each is JSON, framed by a u32 length. One message per
  * host each way carries the address table (cards up, table down).
  */
-import type { AgentToRank, Card, RankToAgent } from '@tsmpi/runtime';
+import type { AgentToRank, Card, RankToAgent } from '@tsmpi/runtime/launch';
 
 export interface AgentRank { rank: number; localRank: number }
 

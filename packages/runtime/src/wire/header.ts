@@ -3,7 +3,9 @@
  * `[kind, ctx, src, tag, enc, depth]` — `depth` is the sender's logical clock
  * (used to measure rounds on the critical path; 0 when nobody counts).
  */
-import { Packr } from 'msgpackr';
+// 'msgpackr/pack' (same Packr, also unpacks) skips the main entry's search for the native string
+// extractor (msgpackr-extract via node-gyp-build): ~20 ms of every rank's start-up, and headers hold no strings.
+import { Packr } from 'msgpackr/pack';
 import { Encoding, FrameKind } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 
