@@ -1,4 +1,4 @@
-// Start-up benchmark: the same hello as hello.mjs, as TypeScript (run through tsx by tsmpiexec).
+// Start-up benchmark: the same hello as hello.mjs, as TypeScript (run through tsmpi's TypeScript loader by tsmpiexec).
 import { init, finalize } from 'tsmpi';
 
 const comm = await init();
