@@ -28,7 +28,9 @@ interface State {
   error: unknown;
   /** Set once this rank's outgoing data is poisoned. */
   note: FailureNote | undefined;
-  sends: Promise<void>[];
+  /** Sends of the call not settled yet; `drained` runs when this drops to 0. */
+  pending: number;
+  drained: (() => void) | undefined;
 }
 
 export class Exchange {
@@ -39,22 +41,24 @@ export class Exchange {
     readonly what: string,
     readonly rank: number,
     readonly size: number,
-    private readonly real: (rank: number) => number,
+    /** Rank of `chan` of this exchange's rank v; undefined when they are the same. */
+    private readonly real: ((rank: number) => number) | undefined,
     private readonly state: State,
   ) {}
 
   static open(chan: Comm, tag: number, what: string): Exchange {
-    return new Exchange(chan, tag, what, chan.rank, chan.size, (r) => r, { error: undefined, note: undefined, sends: [] });
+    return new Exchange(chan, tag, what, chan.rank, chan.size, undefined, { error: undefined, note: undefined, pending: 0, drained: undefined });
   }
 
   /** The same call with ranks renumbered: this rank is `rank` of `size`, and rank v is `toOuter(v)` here. */
   renumber(rank: number, size: number, toOuter: (v: number) => number): Exchange {
     const real = this.real;
-    return new Exchange(this.chan, this.tag, this.what, rank, size, (v) => real(toOuter(v)), this.state);
+    return new Exchange(this.chan, this.tag, this.what, rank, size, real ? (v) => real(toOuter(v)) : toOuter, this.state);
   }
 
   /** Ranks relative to `root`: the root is rank 0. */
   rooted(root: number): Exchange {
+    if (root === 0) return this;
     const p = this.size;
     return this.renumber((this.rank - root + p) % p, p, (v) => (v + root) % p);
   }
@@ -111,55 +115,62 @@ export class Exchange {
 
   /** Send a message that embeds `out()` itself (a header plus payload). */
   sendRaw(dest: number, msg: unknown): Promise<void> {
-    const to = this.real(dest);
-    let sent: Promise<unknown>;
+    const to = this.real ? this.real(dest) : dest;
+    let sent: Promise<void>;
     try {
-      sent = this.chan.isend(msg, to, this.tag).wait();
+      sent = this.chan.sendNow(msg, to, this.tag);
     } catch (err) {
       // The value could not be encoded: tell the receiver instead.
       this.fail(err);
-      sent = this.chan.isend(this.state.note, to, this.tag).wait();
+      sent = this.chan.sendNow(this.state.note, to, this.tag);
     }
-    const p = sent.then(() => undefined, (err: unknown) => this.fail(err));
-    this.state.sends.push(p);
-    return p;
+    const st = this.state;
+    st.pending++;
+    const settle = () => { if (--st.pending === 0 && st.drained) { const f = st.drained; st.drained = undefined; f(); } };
+    return sent.then(settle, (err: unknown) => { this.fail(err); settle(); });
   }
 
   /** Receive from rank `src`: data, or undefined after a failure. */
-  async recv(src: number): Promise<unknown> {
-    return this.in(await this.recvRaw(src));
+  recv(src: number): Promise<unknown> {
+    return this.receive(src, true);
   }
 
   /** Receive the raw message (a note is not adopted); undefined if the receive itself failed. */
-  async recvRaw(src: number): Promise<unknown> {
-    try {
-      return await this.chan.recv(this.real(src), this.tag);
-    } catch (err) {
-      this.fail(err);
-      return undefined;
-    }
+  recvRaw(src: number): Promise<unknown> {
+    return this.receive(src, false);
+  }
+
+  private receive(src: number, adopt: boolean): Promise<unknown> {
+    return new Promise((resolve) => {
+      const failed = (err: unknown) => { this.fail(err); resolve(undefined); };
+      try {
+        this.chan.recvNow(this.real ? this.real(src) : src, this.tag, (m) => resolve(adopt ? this.in(m) : m), failed);
+      } catch (err) {
+        failed(err);
+      }
+    });
   }
 
   /** Send to `dest` and receive from `src` at once; resolves when both are done. */
-  async sendrecv(dest: number, payload: unknown, src: number = dest): Promise<unknown> {
-    const s = this.send(dest, payload);
-    const m = await this.recv(src);
-    await s;
-    return m;
+  sendrecv(dest: number, payload: unknown, src: number = dest): Promise<unknown> {
+    return this.afterSend(this.send(dest, payload), this.recv(src));
   }
 
   /** Raw form of sendrecv (messages that embed `out()` themselves). */
-  async sendrecvRaw(dest: number, msg: unknown, src: number = dest): Promise<unknown> {
-    const s = this.sendRaw(dest, msg);
-    const m = await this.recvRaw(src);
-    await s;
-    return m;
+  sendrecvRaw(dest: number, msg: unknown, src: number = dest): Promise<unknown> {
+    return this.afterSend(this.sendRaw(dest, msg), this.recvRaw(src));
+  }
+
+  /** `received`'s message once `sent` has settled too (at once when every send has: the usual case by then). */
+  private afterSend(sent: Promise<void>, received: Promise<unknown>): Promise<unknown> {
+    return received.then((m) => (this.state.pending === 0 ? m : sent.then(() => m)));
   }
 
   /** Wait for every send of the call, then resolve with `result` or reject with the call's error. */
   async finish<T>(result: T): Promise<T> {
-    await Promise.all(this.state.sends);
-    if (this.state.error !== undefined) throw this.state.error;
+    const st = this.state;
+    if (st.pending > 0) await new Promise<void>((resolve) => { st.drained = resolve; });
+    if (st.error !== undefined) throw st.error;
     return result;
   }
 }

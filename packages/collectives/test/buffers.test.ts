@@ -11,7 +11,8 @@ import { ALL_KINDS, type Kind, make, nums } from './helpers/typed.ts';
 import { KINDS, SIZES, commOf, runWorld } from './helpers/world.ts';
 
 const DEFAULT_LARGE = tuning.largeMessageBytes;
-afterEach(() => { tuning.largeMessageBytes = DEFAULT_LARGE; });
+const DEFAULT_SCATTER_MIN = tuning.bcastScatterMinRanks;
+afterEach(() => { tuning.largeMessageBytes = DEFAULT_LARGE; tuning.bcastScatterMinRanks = DEFAULT_SCATTER_MIN; });
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const matOp = Op.create(matmul, false, { unit: 4 });
@@ -227,6 +228,7 @@ describe.each(SIZES)('buffers on %i ranks', (size) => {
   });
   it('every call, every root, large-message algorithms forced, on the world and a split', async () => {
     tuning.largeMessageBytes = 0;
+    tuning.bcastScatterMinRanks = 0;
     await runWorld(size, async (world) => {
       for (const n of [3, 8]) await bufferSuite(world, n);
       const half = await commOf(world, 'split');

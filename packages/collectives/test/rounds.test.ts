@@ -76,4 +76,16 @@ describe('rounds of the large-message algorithms', () => {
     // p-1 scatter messages plus the allgather's ⌈log2 p⌉ per rank.
     expect(r.frames).toBe(p - 1 + p * log2(p));
   });
+  it.each([3, 4, 7])('Bcast of 64 KiB below bcastScatterMinRanks (p = %i) uses the tree', async (p) => {
+    const bytes = tuning.largeMessageBytes;
+    const r = await rounds(p, async (c) => {
+      const b = new Uint8Array(bytes);
+      if (c.rank === p - 1) b.fill(7);
+      await c.Bcast(b, p - 1);
+      expect(b[bytes - 1]).toBe(7);
+    });
+    // Depth of the binomial tree: the most set bits of a relative rank below p.
+    expect(r.rounds).toBe(Math.max(...Array.from({ length: p }, (_, v) => v.toString(2).split('1').length - 1)));
+    expect(r.frames).toBe(p - 1);
+  });
 });

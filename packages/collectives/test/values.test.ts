@@ -72,3 +72,21 @@ describe('values through the tree', () => {
     });
   });
 });
+
+describe('numbers in reductions', () => {
+  // Numbers travel as one-element Float64Arrays; every other value (a Float64Array too) as [value].
+  it.each([2, 3, 5, 8])('keep -0, NaN, infinities and exact doubles, next to other values, on %i ranks', async (n) => {
+    await runWorld(n, async (c) => {
+      const me = c.rank;
+      expect(Object.is(await c.allreduce(-0, (a: number, b: number) => a * b > 0 ? a : b), -0)).toBe(true);
+      expect(await c.allreduce(me === 1 ? NaN : me, Math.max)).toBeNaN();
+      expect(await c.allreduce(me === n - 1 ? -Infinity : 0.1 * me, Math.min)).toBe(-Infinity);
+      expect(await c.allreduce(0.1 + me / 3, Math.max)).toBe(0.1 + (n - 1) / 3);
+      expect(await c.allreduce(2 ** 53 + 2 * me, Math.max)).toBe(2 ** 53 + 2 * (n - 1));
+      const pick = (a: unknown, b: unknown) => (typeof a === 'number' ? b : a);
+      // A one-element Float64Array is a value like any other, not a number.
+      expect(await c.allreduce(me === 0 ? Float64Array.of(7) : me, pick)).toEqual(Float64Array.of(7));
+      expect(await c.reduce(me === n - 1 ? 'last' : me, pick, n - 1)).toEqual(me === n - 1 ? 'last' : null);
+    });
+  });
+});

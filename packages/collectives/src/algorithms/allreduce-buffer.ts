@@ -95,9 +95,11 @@ async function rabenseifner(
   open: (msg: unknown) => TypedArray | undefined,
   agreed: () => boolean,
 ): Promise<TypedArray | undefined> {
-  if (acc !== undefined && !ex.failed) copyInto(work, acc);
   const u = op.unit;
-  const span = (a: number, b: number) => work.subarray(a * u, b * u);
+  const span = (x: TypedArray, a: number, b: number) => x.subarray(a * u, b * u);
+  // The first round reads `acc` and writes its sums into `work`; later rounds work in `work` alone
+  // (no up-front copy of the whole buffer: the half given away is never needed again).
+  let from = acc;
   // Recursive halving with growing distance (the partners of recursive doubling):
   // each round keeps half of the current item range and reduces the partner's copy of it into it.
   let a = 0, b = work.length / u;
@@ -107,14 +109,16 @@ async function rabenseifner(
     const mid = a + Math.floor((b - a) / 2);
     const keptLow = (me & m) === 0;
     const [ka, kb, ga, gb] = keptLow ? [a, mid, mid, b] : [mid, b, a, mid];
-    const got = open(await ex.sendrecvRaw(toOld(partner), header(span(ga, gb))));
-    if (got !== undefined) {
+    const got = open(await ex.sendrecvRaw(toOld(partner), header(from && span(from, ga, gb))));
+    if (got !== undefined && from !== undefined) {
+      const src = from;
       ex.attempt(() => {
-        const mine = span(ka, kb);
+        const mine = span(src, ka, kb), out = span(work, ka, kb);
         const theirs = received(got, work, mine.length, ex.what);
-        if (partner < me) op.reduceInto(theirs, mine, mine); else op.reduceInto(mine, theirs, mine);
+        if (partner < me) op.reduceInto(theirs, mine, out); else op.reduceInto(mine, theirs, out);
       });
     }
+    from = ex.failed ? undefined : work;
     steps.push({ m, lo: a, mid, hi: b, keptLow });
     a = ka; b = kb;
   }
@@ -123,7 +127,7 @@ async function rabenseifner(
   // Recursive doubling in reverse order gathers the reduced ranges back.
   for (let s = steps.pop(); s; s = steps.pop()) {
     const [pa, pb] = s.keptLow ? [s.mid, s.hi] : [s.lo, s.mid];
-    const got = await ex.sendrecv(toOld(me ^ s.m), span(a, b));
+    const got = await ex.sendrecv(toOld(me ^ s.m), span(work, a, b));
     if (got !== undefined) ex.attempt(() => copyInto(work, received(got, work, (pb - pa) * u, ex.what), pa * u));
     a = s.lo; b = s.hi;
   }

@@ -7,11 +7,13 @@
  * - TREE (small payloads): a binomial tree; each rank forwards the payload it
  *   received to its children, largest subtree first. ⌈log2 p⌉ rounds, but the
  *   whole payload crosses log2 p links on the critical path.
- * - SCATTER (payloads of `tuning.largeMessageBytes` or more, p > 2): van de
- *   Geijn's scatter + allgather. The payload is cut in p chunks, a binomial
- *   scatter gives each rank its chunk, and Bruck's allgather gives everyone
- *   all of them: 2⌈log2 p⌉ rounds, but only about 2n bytes per rank instead
- *   of n·log2 p.
+ * - SCATTER (payloads of `tuning.largeMessageBytes` or more, on 3 ranks or
+ *   more and at least `tuning.bcastScatterMinRanks`): van de Geijn's
+ *   scatter + allgather. The payload is cut in p chunks, a binomial scatter
+ *   gives each rank its chunk, and Bruck's allgather gives everyone all of
+ *   them: 2⌈log2 p⌉ rounds, but only about 2n bytes per rank instead of
+ *   n·log2 p on the critical path. On few ranks the tree still wins (fewer
+ *   bytes and messages in all; see DEFAULT_BCAST_SCATTER_MIN_RANKS).
  *
  * Messages are `[mode, byteLength, kind, ...byteViews]`, the views sent
  * without copying.
@@ -39,7 +41,8 @@ export async function bcastBytes(
   if (v === 0) {
     mask = ceilPow2(p);
     const n = data?.byteLength ?? 0;
-    const mode = data !== undefined && n >= tuning.largeMessageBytes && p > 2 ? BcastMode.SCATTER : BcastMode.TREE;
+    const scatter = data !== undefined && n >= tuning.largeMessageBytes && p > 2 && p >= tuning.bcastScatterMinRanks;
+    const mode = scatter ? BcastMode.SCATTER : BcastMode.TREE;
     msg = [mode, n, kind];
     if (mode === BcastMode.TREE) msg.push(data);
     else for (let i = 0; i < p; i++) msg.push(data!.subarray(chunkStart(i, n, p), chunkStart(i + 1, n, p)));

@@ -16,12 +16,19 @@ export interface Reduction<T> {
   unwrap(msg: unknown): T;
 }
 
-/** Values travel as `[value]` (so a failure note can never be mistaken for one). */
+/**
+ * Values travel as `[value]` (so a failure note can never be mistaken for
+ * one). A number, the common case, travels as a one-element Float64Array
+ * instead: a bare binary frame that skips the value codec on both sides and
+ * keeps every number exactly (-0, NaN, infinities). A Float64Array value is
+ * still wrapped in an array, so the two never mix.
+ */
 export function valueReduction(ex: Exchange, op: Op): Reduction<unknown> {
   return {
     combine: (a, b) => op.apply(a, b),
-    wrap: (x) => [x],
+    wrap: (x) => (typeof x === 'number' ? Float64Array.of(x) : [x]),
     unwrap: (msg) => {
+      if (msg instanceof Float64Array && msg.length === 1) return msg[0];
       if (!Array.isArray(msg) || msg.length !== 1) throw protocolError(ex, 'expected a wrapped value');
       return msg[0];
     },

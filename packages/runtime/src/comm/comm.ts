@@ -93,12 +93,48 @@ export class Comm {
   }
 
   isend(value: unknown, dest: number, tag = 0): Request<undefined> {
+    if (dest === PROC_NULL) {
+      this.alive();
+      checkTag(tag, false);
+      return Request.resolved(undefined);
+    }
+    return Request.from(this.sendNow(value, dest, tag) as Promise<undefined>);
+  }
+
+  /**
+   * @internal isend without a Request, for the collectives (one promise per
+   * message instead of four). Throws at once on a bad argument or a value that
+   * cannot be encoded; the promise settles when the send does.
+   */
+  sendNow(value: unknown, dest: number, tag: number): Promise<void> {
     this.alive();
     const d = checkDest(dest, this.size);
     const t = checkTag(tag, false);
-    if (d === PROC_NULL) return Request.resolved(undefined);
+    if (d === PROC_NULL) return Promise.resolve();
     const out = encodeMessage(value);
-    return Request.from(this.engine.send(this.context, this.group[d]!, t, out.enc, out.parts, out.byteLength).then(() => undefined));
+    return this.engine.send(this.context, this.group[d]!, t, out.enc, out.parts, out.byteLength);
+  }
+
+  /**
+   * @internal irecv without a Request, for the collectives: `deliver` gets
+   * the decoded value (null from PROC_NULL), or `failed` the error, when the
+   * message matches. Throws at once on a bad argument.
+   */
+  recvNow(source: number, tag: number, deliver: (value: unknown) => void, failed: (err: unknown) => void): void {
+    this.alive();
+    const s = checkSource(source, this.size);
+    const t = checkTag(tag, true);
+    if (s === PROC_NULL) { deliver(null); return; }
+    this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+      let v: unknown;
+      try {
+        v = decodeMessage(m.enc, m.payload);
+      } catch (err) {
+        failed(err);
+        return;
+      }
+      deliver(v);
+    });
   }
 
   /** Receive a value. `status`, if given, is filled with source, tag and byte count. */
