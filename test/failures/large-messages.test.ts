@@ -6,7 +6,8 @@
 // windows of its own memory, and a frame announcing one is accepted up to the
 // receiver's limit. The real transfers are in heavy.test.ts (opt-in).
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, encodeValue, ErrorCode, FrameDecoder, TsmpiError, WINDOW_BYTES } from '@tsmpi/runtime';
+import { Communicator } from '@tsmpi/collectives';
+import { createInProcessWorld, encodeMessage, encodeValue, ErrorCode, FrameDecoder, TsmpiError, WINDOW_BYTES } from '@tsmpi/runtime';
 import { constants } from 'node:buffer';
 
 const GiB = 2 ** 30;
@@ -53,5 +54,17 @@ describe('messages of gigabytes', () => {
     try { limited.push(over); } catch (e) { err = e; }
     expect(TsmpiError.is(err) && err.code).toBe(ErrorCode.PROTOCOL);
     expect((err as Error).message).toMatch(/exceeds the limit of \d+ \(raise TSMPI_MAX_MESSAGE/);
+  });
+
+  it('collectives on more than 4 GiB per rank fail at once on every rank with TSMPI_ERR_UNSUPPORTED (not yet there)', async () => {
+    const { comms } = createInProcessWorld(2, Communicator);
+    const huge = () => new Float64Array(new ArrayBuffer(5 * GiB)); // never touched: costs no memory
+    const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (TsmpiError.is(e) ? e.code : String(e)));
+    const bufs = [huge(), huge()];
+    expect(await Promise.all(comms.map((c, i) => code(c.Bcast(bufs[i], 0))))).toEqual([ErrorCode.UNSUPPORTED, ErrorCode.UNSUPPORTED]);
+    const errs = await Promise.all(comms.map((c, i) => c.Allreduce(bufs[i], bufs[1 - i]).catch((e: Error) => e)));
+    for (const e of errs) expect(TsmpiError.is(e) && e.code).toBe(ErrorCode.UNSUPPORTED);
+    expect((errs[0] as Error).message).toMatch(/collectives take at most \d+ bytes per rank .* point to point/);
+    expect(await Promise.all(comms.map((c, r) => code(c.bcast(r === 0 ? huge() : null, 0))))).toEqual([ErrorCode.UNSUPPORTED, ErrorCode.UNSUPPORTED]);
   });
 });

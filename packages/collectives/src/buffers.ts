@@ -4,6 +4,7 @@
  * Uint8Array), and checks of received blocks.
  */
 import { ErrorCode, type TypedArray, describe, isTypedArray, tsmpiError } from '@tsmpi/runtime';
+import { MAX_COLLECTIVE_BYTES } from './constants.js';
 
 export type { TypedArray };
 export type TypedArrayCtor = new (length: number) => TypedArray;
@@ -41,7 +42,15 @@ export function typed(x: unknown, what: string): TypedArray {
   if (!isTypedArray(x)) {
     throw tsmpiError(ErrorCode.BUFFER, `${what} must be a typed array (e.g. Float64Array or Buffer), got ${describe(x)}; use the lowercase call for other values`);
   }
+  tooLarge((x as TypedArray).byteLength, what);
   return x as TypedArray;
+}
+
+/** Collectives take at most MAX_COLLECTIVE_BYTES per rank (point to point takes any size). */
+export function tooLarge(bytes: number, what: string): void {
+  if (bytes > MAX_COLLECTIVE_BYTES) {
+    throw tsmpiError(ErrorCode.UNSUPPORTED, `${what} holds ${bytes} bytes; collectives take at most ${MAX_COLLECTIVE_BYTES} bytes per rank on this Node for now: split the data into several calls, or send it point to point (no size limit there)`);
+  }
 }
 
 /** Check that `got` has `n` elements. */

@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 /**
  * Every reserved value of the collectives in one place: the IN_PLACE marker,
  * the tag space of collective messages, the name of a failure note and the
@@ -47,3 +48,10 @@ export const BcastMode = {
   /** Scatter + allgather: each message carries the chunks of one subtree. */
   SCATTER: 1,
 } as const;
+
+/**
+ * Largest typed array (in bytes) a collective takes per rank: one Buffer on this
+ * Node (4 GiB on Node 20). The algorithms cut and join byte views, which cannot
+ * be larger; point-to-point messages have no such limit.
+ */
+export const MAX_COLLECTIVE_BYTES = bufferConstants.MAX_LENGTH;

@@ -18,6 +18,7 @@ import { binomialScatter } from '../algorithms/scatter.js';
 import { protocolError } from '../exchange.js';
 import { toOp } from '../ops/op.js';
 import { type Host, checkRoot, rankOrder, relativeOrder } from './host.js';
+import { tooLarge } from '../buffers.js';
 
 export async function barrier(c: Host): Promise<void> {
   const ex = c.collective('barrier');
@@ -30,7 +31,11 @@ export async function bcast<T>(c: Host, value: T, root: number): Promise<T> {
   const ex = c.collective('bcast');
   const isRoot = c.rank === root;
   // The root encodes once; the bytes travel untouched and each rank decodes once.
-  const bytes = isRoot ? ex.attempt(() => concat(encodeValue(value).parts)) : undefined;
+  const bytes = isRoot ? ex.attempt(() => {
+    const enc = encodeValue(value);
+    tooLarge(enc.byteLength, 'the bcast value');
+    return concat(enc.parts);
+  }) : undefined;
   const got = await bcastBytes(ex.rooted(root), bytes, 'value');
   if (isRoot) return ex.finish(value);
   const v = got && ex.attempt(() => decodeValue(got.bytes));

@@ -85,8 +85,9 @@ export class Comm {
 
   /** Send any value; resolves once it is on its way (buffered or handed to the OS). */
   send(value: unknown, dest: number, tag = 0): Promise<void> {
+    // The blocking form needs no Request: the engine's own promise (already settled for a small message).
     try {
-      return this.isend(value, dest, tag).wait() as Promise<void>;
+      return this.sendNow(value, dest, tag);
     } catch (e) {
       return Promise.reject(e);
     }
