@@ -26,7 +26,7 @@ const CASES: [string, string, RegExp][] = [
   ['spoofed-source', 'PROTOCOL', /rank 1 sent a frame claiming to come from rank 2/],
   ['unknown-encoding', 'PROTOCOL', /unknown payload encoding 99/],
   ['ragged-typed-array', 'PROTOCOL', /rank 1 sent a payload of 7 bytes as 8-byte elements/],
-  ['corrupt-value', 'PROTOCOL', /corrupt value payload/],
+  ['corrupt-value', 'PROTOCOL', /message from rank 1 \(tag \d+\): corrupt value payload/],
   ['truncated', 'RANK_FAILED', /connection with rank 1 closed in the middle of a message/],
 ];
 

@@ -4,7 +4,7 @@
  * point-to-point methods on a shadow context (`collectiveChannel()`).
  */
 import { ANY_SOURCE, ANY_TAG, Encoding, PROC_NULL } from '../constants.js';
-import { ErrorCode, tsmpiError } from '../errors.js';
+import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import { decodeMessage, encodeMessage, messageBytes } from './message-codec.js';
@@ -77,6 +77,16 @@ export class Comm {
     if (this.freed) throw tsmpiError(ErrorCode.STATE, 'this communicator was freed; use one that is still valid');
   }
 
+  /** The value of a message; a payload that does not decode is blamed on its sender by rank and tag. */
+  private decode(m: Message): unknown {
+    try {
+      return decodeMessage(m.enc, m.payload);
+    } catch (err) {
+      const code = TsmpiError.is(err) ? err.code : ErrorCode.PROTOCOL;
+      throw tsmpiError(code, `message from rank ${this.localRank(m.src) ?? m.src} (tag ${m.tag}): ${(err as Error).message}`, err);
+    }
+  }
+
   private statusOf(m: Message) {
     return { source: this.localRank(m.src) ?? m.src, tag: m.tag, count: m.payload.byteLength };
   }
@@ -129,7 +139,7 @@ export class Comm {
     this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
       let v: unknown;
       try {
-        v = decodeMessage(m.enc, m.payload);
+        v = this.decode(m);
       } catch (err) {
         failed(err);
         return;
@@ -153,7 +163,7 @@ export class Comm {
         this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
           let v: T;
           try {
-            v = decodeMessage(m.enc, m.payload) as T;
+            v = this.decode(m) as T;
           } catch (err) {
             status?.assign({ ...this.statusOf(m), error: (err as { code?: string }).code });
             reject(err);
@@ -169,7 +179,7 @@ export class Comm {
   }
 
   irecv<T = any>(source: number = ANY_SOURCE, tag: number = ANY_TAG): Request<T> {
-    return this.post(source, tag, (m) => decodeMessage(m.enc, m.payload) as T, null as T);
+    return this.post(source, tag, (m) => this.decode(m) as T, null as T);
   }
 
   private post<T>(source: number, tag: number, take: (m: Message) => T, nullValue: T, into?: (byteLength: number, enc: number) => Bytes | undefined): Request<T> {
