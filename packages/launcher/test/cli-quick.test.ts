@@ -57,7 +57,9 @@ describe('parseQuickCli', () => {
       if (quick === undefined) return;
       accepted++;
       expect(quick).toEqual(yargsResult(argv, env));
-    }), { numRuns: 3000 });
-    expect(accepted).toBeGreaterThan(100);
+    }), { numRuns: 8000 });
+    // About 4 % of random lines are ones the quick reader takes (so ~320 here): enough to mean something,
+    // with a bound far below that (3000 runs once gave 95, under a bound of 100).
+    expect(accepted).toBeGreaterThan(150);
   });
 });
