@@ -4,10 +4,10 @@
  * not support, an example says so on stderr and exits 77 (the "skipped" code of automake test suites).
  * A failed assertion inside an example makes its rank throw, so the job exits non-zero and the test fails.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
+import { afterAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import { EXAMPLES, runJob, type JobResult } from '../helpers/run-job.js';
 
 /** Exit code of an example run on a number of ranks it cannot use. */
@@ -21,6 +21,9 @@ const TIMEOUT_MS = 60_000;
  * most five concurrent tests; two jobs run at a time).
  */
 const TEST_TIMEOUT_MS = 4 * TIMEOUT_MS;
+/** Where examples that write files write them (removed after the tests). */
+const OUT_DIR = mkdtempSync(join(tmpdir(), 'tsmpi-examples-'));
+afterAll(() => rmSync(OUT_DIR, { recursive: true, force: true }));
 
 interface Example {
   /** Path under examples/. */
@@ -163,10 +166,10 @@ const examples: Example[] = [
   ...[1, 3].map((n): Example => ({
     file: 'pools/julia.ts',
     // One file per size: the runs are concurrent.
-    args: ['--out', join(tmpdir(), `tsmpi-examples-julia-${process.pid}-${n}.pgm`), '320', '240'],
+    args: ['--out', join(OUT_DIR, `julia-${n}.pgm`), '320', '240'],
     sizes: [n],
     check: (out, _n, expect) => expect(lines(out)).toEqual([
-      `julia: 320x240 image in ${join(tmpdir(), `tsmpi-examples-julia-${process.pid}-${n}.pgm`)} (sha256 9791ba5523a1ef390c858c494171c7a264dd6bef325232d7ad2c35df1fc738ae)`,
+      `julia: 320x240 image in ${join(OUT_DIR, `julia-${n}.pgm`)} (sha256 9791ba5523a1ef390c858c494171c7a264dd6bef325232d7ad2c35df1fc738ae)`,
     ]),
   })),
   {

@@ -1,20 +1,50 @@
 /**
  * Helpers for the launcher's integration tests: a marker in the environment
  * of every process of a job (inherited by ranks, guardians and whatever they
- * start), to find any process a job left behind; and a job that can be
+ * start), to find any process a job left behind, and a private TMPDIR, to
+ * find any file or socket directory it left behind; and a job that can be
  * watched and signalled while it runs.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { ROOT, TSMPIEXEC, type JobResult } from '../helpers/run-job.js';
 
 export const MARKER_VAR = 'TSMPI_TEST_MARKER';
 
-/** A fresh marker and the environment that carries it. */
+/** The private TMPDIR of each marker's job (see marked()). */
+const tmpDirs = new Map<string, string>();
+
+/**
+ * A fresh marker and the environment that carries it, with a TMPDIR of the
+ * job's own: tsmpiexec makes the job's socket directory there, and a job must
+ * leave nothing in it (leftoversMarked() checks). TypeScript ranks keep the
+ * shared compile cache, which is meant to outlive jobs.
+ */
 export function marked(): { marker: string; env: Record<string, string> } {
   const marker = `launcher-test-${randomBytes(6).toString('hex')}`;
-  return { marker, env: { [MARKER_VAR]: marker } };
+  const tmp = mkdtempSync(join(tmpdir(), `${marker}-tmp-`));
+  tmpDirs.set(marker, tmp);
+  const cache = process.env.TSMPI_TS_CACHE || join(tmpdir(), `tsmpi-ts-${process.getuid?.() ?? 'user'}`);
+  return { marker, env: { [MARKER_VAR]: marker, TMPDIR: tmp, TSMPI_TS_CACHE: cache } };
+}
+
+// A test that failed before its leftovers check, or has none, still leaves nothing behind.
+afterAll(() => {
+  for (const tmp of tmpDirs.values()) rmSync(tmp, { recursive: true, force: true });
+  tmpDirs.clear();
+});
+
+/** What the marker's job left in its TMPDIR, as "left PATH". */
+function filesLeft(marker: string): string[] {
+  const tmp = tmpDirs.get(marker);
+  if (!tmp) return [];
+  try {
+    return readdirSync(tmp).map((e) => `left ${join(tmp, e)}`);
+  } catch { return []; }
 }
 
 /** Live processes (not zombies) whose environment holds `marker`, as "pid command line". */
@@ -33,11 +63,20 @@ export function processesMarked(marker: string): string[] {
   return found;
 }
 
-/** Wait up to `ms` for every process holding `marker` to end; returns those still there. */
+/**
+ * Wait up to `ms` for every process holding `marker` to end and for its job's
+ * TMPDIR to be empty; returns the processes and files still there (and removes
+ * the TMPDIR once nothing is left).
+ */
 export async function leftoversMarked(marker: string, ms = 5000): Promise<string[]> {
   const end = Date.now() + ms;
   for (;;) {
-    const left = processesMarked(marker);
+    const left = [...processesMarked(marker), ...filesLeft(marker)];
+    if (left.length === 0) {
+      const tmp = tmpDirs.get(marker);
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      tmpDirs.delete(marker);
+    }
     if (left.length === 0 || Date.now() > end) return left;
     await new Promise((r) => setTimeout(r, 100));
   }

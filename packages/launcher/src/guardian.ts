@@ -22,6 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { removeJobSocketDir } from './socket-dir.js';
 
 /** Between SIGTERM and SIGKILL to the group once tsmpiexec is gone. */
 const ORPHAN_GRACE_MS = 2000;
@@ -37,7 +38,7 @@ function main(): void {
     process.exit(2);
   }
   // tsmpiexec went away while this guardian was starting: start nothing.
-  if (!process.connected) process.exit(1);
+  if (!process.connected) { removeJobSocketDir(); process.exit(1); }
   // The program gets our environment less the control-channel variables Node
   // set for us (it gets a channel of its own below).
   const env = { ...process.env };
@@ -66,6 +67,7 @@ function main(): void {
   });
   process.on('disconnect', () => {
     if (finished) return;
+    removeJobSocketDir();
     // tsmpiexec is gone: nobody else will end the program.
     killGroup('SIGTERM');
     setTimeout(() => killGroup('SIGKILL'), ORPHAN_GRACE_MS);

@@ -6,13 +6,16 @@
  */
 import { inspect } from 'node:util';
 import { enableCompileCache } from './compile-cache.js';
+import { removeJobSocketDir } from './socket-dir.js';
 
 enableCompileCache();
 
 if (typeof process.send === 'function') {
   // Gone already (while Node was starting): the 'disconnect' event has passed.
-  if (!process.connected) process.exit(1);
+  if (!process.connected) { removeJobSocketDir(); process.exit(1); }
   process.on('disconnect', () => {
+    // tsmpiexec is gone, and with it whoever would remove the job's sockets (this listener runs first).
+    removeJobSocketDir();
     // Once init() has run, the runtime listens too and decides (it knows whether it closed the channel itself).
     if (process.listenerCount('disconnect') > 1) return;
     process.exit(1);
