@@ -35,6 +35,9 @@ export function inSlab(b: Bytes): boolean {
 /**
  * Fresh bytes, starting 8-byte aligned (so every typed-array view into them is
  * aligned): small ones from the slab, others in their own zero-offset buffer.
+ * **Not zeroed: the caller writes every byte** (a received payload, a send's
+ * concatenation). Skipping the zero fill saves a pass over the memory: 3.4 → 2.2 ms
+ * of CPU to allocate and fill 16 MiB here.
  */
 export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
   if (n > maxView) return { buffer: new ArrayBuffer(n), byteOffset: 0, byteLength: n };
@@ -44,7 +47,8 @@ export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
     slabUsed += Math.ceil(n / 8) * 8 || 8;
     return b;
   }
-  return new Uint8Array(n);
+  // A plain Uint8Array (not a Buffer) over the uninitialised ArrayBuffer of its own that allocUnsafeSlow makes.
+  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
 }
 
 /** True when the bytes are a real Uint8Array (every payload up to MAX_BUFFER_BYTES). */

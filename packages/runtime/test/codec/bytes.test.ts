@@ -27,6 +27,8 @@ describe('payload bytes', () => {
     }
     const c = allocBytes(SMALL_PAYLOAD_BYTES + 1);
     expect([c.byteOffset, c.buffer.byteLength]).toEqual([0, SMALL_PAYLOAD_BYTES + 1]);
+    // A plain Uint8Array (what a program that sent one gets back), though not zero-filled.
+    expect(Object.getPrototypeOf(c)).toBe(Uint8Array.prototype);
   });
 
   it('what reaches the program from a slab payload is its own copy, never a view of the slab', () => {
