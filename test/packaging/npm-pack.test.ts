@@ -56,4 +56,39 @@ console.log('rank', comm.rank, 'of', comm.size, 'total', total, 'from', echoed[0
       expect(lines).toEqual([0, 1, 2].map((k) => `rank ${k} of 3 total 6 from ${(k + 2) % 3}`));
     }, 90_000);
   }
+
+  // Each package ships bundled entry points (scripts/bundle.mjs) that keep the other tsmpi
+  // packages external: a program that imports several of them has one runtime between them.
+  it('has one runtime for a program that imports tsmpi and @tsmpi/runtime, and the /launch subpath', () => {
+    writeFileSync(join(project, 'both.mjs'), `import { init, TsmpiError, finalize } from 'tsmpi';
+import * as runtime from '@tsmpi/runtime';
+import { Env } from '@tsmpi/runtime/launch';
+const comm = await init();
+let caught;
+try { await comm.send(1, comm.size + 5); } catch (err) { caught = err; }
+console.log([runtime.isInitialized(), runtime.TsmpiError === TsmpiError, caught instanceof runtime.TsmpiError, caught?.code, Env.RANK].join(' '));
+await runtime.finalize();
+console.log('finalized', runtime.isFinalized());
+await finalize();
+`);
+    const r = spawnSync('npx', ['--no-install', 'tsmpiexec', '-n', '2', 'both.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')).join('\n')).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      'finalized true', 'finalized true',
+      'true true true TSMPI_ERR_RANK TSMPI_RANK', 'true true true TSMPI_ERR_RANK TSMPI_RANK',
+    ]);
+  }, 90_000);
+
+  it('ships type declarations for every entry point', () => {
+    for (const [pkg, files] of [
+      ['tsmpi', ['index.d.ts']],
+      ['@tsmpi/runtime', ['index.d.ts', 'launch/index.d.ts']],
+      ['@tsmpi/collectives', ['index.d.ts']],
+      ['@tsmpi/pool', ['index.d.ts']],
+      ['@tsmpi/launcher', ['index.d.ts']],
+    ] as const) {
+      for (const f of files) expect(readFileSync(join(project, 'node_modules', pkg, 'dist', f), 'utf8')).toMatch(/export /);
+    }
+  });
 });

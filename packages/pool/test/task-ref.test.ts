@@ -1,7 +1,9 @@
 /** Naming tasks: task(), defineTask(), defineTasks(), and the options that choose a back end. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chooseBackend, defineTask, defineTasks, isTaskRef, task } from '@tsmpi/pool';
-import { registeredFunction, registeredRef } from '../dist/task/task-ref.js';
+import { chooseBackend } from '@tsmpi/pool';
+// The registry's internals are read from the same module instance that registers: tsc's own
+// module (dist/task/task-ref.js), not the package bundle (dist/index.js), which holds its own copy.
+import { defineTask, defineTasks, isTaskRef, registeredFunction, registeredRef, task } from '../dist/task/task-ref.js';
 import { resolveTask } from '../dist/task/resolve.js';
 
 const URL_A = 'file:///somewhere/tasks.js';

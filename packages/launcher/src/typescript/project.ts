@@ -80,9 +80,28 @@ function readJsonc(file: string): unknown {
   try { return JSON.parse(stripJsonComments(text)); } catch { return {}; }
 }
 
-/** JSON with comments and trailing commas (tsconfig.json's dialect) → JSON. */
+/**
+ * JSON with comments and trailing commas (tsconfig.json's dialect) → JSON, in one scan that
+ * steps over string literals whole (a "//" or "," inside a string is text): a comment becomes
+ * a space, a comma that only comments and white space separate from `}` or `]` is dropped.
+ */
 export function stripJsonComments(text: string): string {
-  return withoutTrailingCommas(withoutComments(text));
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    if (text[i] === '"') {
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (isCommentStart(text, i)) {
+      i = commentEnd(text, i);
+      out += ' ';
+    } else if (text[i] === ',' && isCloser(text[skipTrivia(text, i + 1)])) {
+      i++;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 /** The index just past the string literal that starts at `i`. */
@@ -91,41 +110,27 @@ function stringEnd(text: string, i: number): number {
   return i + 1;
 }
 
-function withoutComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length;) {
-    if (text[i] === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-    } else if (text.startsWith('//', i)) {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-      out += ' ';
-    } else {
-      out += text[i++];
-    }
-  }
-  return out;
+function isCommentStart(text: string, i: number): boolean {
+  return text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*');
 }
 
-function withoutTrailingCommas(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length;) {
-    if (text[i] === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (text[i] === ',') {
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      if (text[j] === '}' || text[j] === ']') { i++; continue; }
-    }
-    out += text[i++];
+/** The index just past the comment that starts at `i` (a line comment keeps its newline). */
+function commentEnd(text: string, i: number): number {
+  if (text[i + 1] === '/') {
+    const nl = text.indexOf('\n', i);
+    return nl < 0 ? text.length : nl;
   }
-  return out;
+  const end = text.indexOf('*/', i + 2);
+  return end < 0 ? text.length : end + 2;
 }
+
+/** The index of the first character from `i` on that is neither white space nor in a comment. */
+function skipTrivia(text: string, i: number): number {
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (!isCommentStart(text, i)) return i;
+    i = commentEnd(text, i);
+  }
+}
+
+const isCloser = (c: string | undefined): boolean => c === '}' || c === ']';

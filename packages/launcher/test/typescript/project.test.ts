@@ -1,5 +1,6 @@
 // The pure parts of the TypeScript loader: tsconfig's JSON dialect and the import candidates.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { stripJsonComments } from '../../src/typescript/project.js';
 import { isPathSpecifier, typeScriptCandidates } from '../../src/typescript/candidates.js';
 
@@ -7,6 +8,18 @@ describe('stripJsonComments', () => {
   it('drops comments and trailing commas, never inside strings', () => {
     const text = '{ // line\n "a": "x // not a comment, }", /* block */ "b": [1, 2,], "c": "\\"/*\\"", }';
     expect(JSON.parse(stripJsonComments(text))).toEqual({ a: 'x // not a comment, }', b: [1, 2], c: '"/*"' });
+  });
+
+  it('drops a trailing comma that comments separate from its closer', () => {
+    const text = '{ "a": [1, /* last */ ], "b": { "c": 2, // end\n }, /* x */ // y\n }';
+    expect(JSON.parse(stripJsonComments(text))).toEqual({ a: [1], b: { c: 2 } });
+  });
+
+  it('keeps plain JSON as it is, whatever its strings hold', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => {
+      const text = JSON.stringify(v, null, 1);
+      expect(stripJsonComments(text)).toBe(text);
+    }), { numRuns: 300 });
   });
 });
 

@@ -16,8 +16,8 @@ import { Kind, PoolEnv } from '../constants.js';
 import { pack, type ToRoot, type ToWorker, unpack } from '../protocol.js';
 import { mainScriptUrl } from '../task/main-script.js';
 import type { WorkerLink } from './link.js';
+import { LOCAL_WORKER } from '../worker-entries.js';
 
-const ENTRY = new URL('./local-worker.js', import.meta.url);
 
 /** The number of threads: the option, else TSMPI_POOL_WORKERS, else the machine's parallelism. */
 export function localWorkerCount(option: number | undefined): number {
@@ -104,7 +104,7 @@ export class LocalLink implements WorkerLink {
 
   private spawn(id: number, mesh?: { rank: number; size: number; ports: (MessagePort | undefined)[] }): void {
     const transfer = (mesh?.ports.filter((p) => p !== undefined) ?? []) as MessagePort[];
-    const t = new Worker(ENTRY, {
+    const t = new Worker(LOCAL_WORKER, {
       workerData: { id, main: mainScriptUrl(), tsx: this.tsx, mesh },
       transferList: transfer,
       execArgv: threadExecArgv(),
