@@ -154,7 +154,7 @@ function memorySection(m) {
     'RSS at rest: after init, one message each way and a full GC. Peak: the kernel\'s high-water mark (VmHWM), reset just ' +
     'before the message; for Recv() the destination array is allocated and touched before the rest figure is taken. ' +
     'Raw rows: one Node process receiving the same message over a plain socket into a buffer allocated from its length — ' +
-    '*default* reads (a fresh 64 KiB Buffer per read; tsmpi\'s ws connections still read so) and *onread* (one reused read buffer, as tsmpi\'s TCP and Unix connections read).',
+    '*default* reads (a fresh 64 KiB Buffer per read) and *onread* (one reused read buffer, as tsmpi\'s connections read on every transport).',
     ...missingNotes(m.impls), ...missingNotes(m.raw), ''].join('\n');
 }
 

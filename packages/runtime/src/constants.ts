@@ -91,3 +91,13 @@ export const Env = {
 
 /** Transports a job can use. `tcp` uses Unix sockets between ranks of one host. */
 export type TransportName = 'tcp' | 'ws' | 'inprocess';
+
+/**
+ * WebSocket framing (RFC 6455 §5), read and written by tsmpi itself once `ws`
+ * has done the HTTP upgrade (transport/ws-frame-reader.ts, ws-frame-writer.ts).
+ */
+export const WsOpcode = { CONTINUATION: 0x0, TEXT: 0x1, BINARY: 0x2, CLOSE: 0x8, PING: 0x9, PONG: 0xa } as const;
+/** Largest payload of a control frame (close, ping, pong). */
+export const WS_MAX_CONTROL_PAYLOAD = 125;
+/** Close status codes sent: a normal end, and a peer that broke the framing. */
+export const WsCloseCode = { NORMAL: 1000, PROTOCOL_ERROR: 1002 } as const;

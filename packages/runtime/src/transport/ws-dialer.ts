@@ -1,4 +1,8 @@
-/** WebSocket streams (`ws`), for networks that only pass HTTP-upgradable traffic. */
+/**
+ * WebSocket streams, for networks that only pass HTTP-upgradable traffic. `ws`
+ * does the HTTP upgrade on both sides; then tsmpi takes the socket over and
+ * reads and writes the WebSocket frames itself (ws-takeover.ts, ws-stream.ts).
+ */
 import { createServer, type Server } from 'node:http';
 import { listenInRange } from './listen.js';
 import { HANDSHAKE_TIMEOUT_MS } from '../wire/handshake.js';
@@ -6,31 +10,30 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Dialer } from './stream-transport.js';
 import type { Card } from './transport.js';
-import { webSocketDuplex } from './ws-stream.js';
+import { WsByteStream } from './ws-stream.js';
+import { takeOverSocket } from './ws-takeover.js';
 
-/** Parts above this are split into several WebSocket messages, bounding memory on both sides. */
-const WS_CHUNK = 4 << 20;
+/** ws's limit for messages it reads itself: none should reach it once tsmpi takes the socket over. */
+const WS_LIBRARY_MAX_PAYLOAD = 64 * 1024;
 
-/**
- * The client masks every frame with an all-zero key, which `ws` recognises and
- * skips. Masking exists to stop a browser's script from steering bytes seen by
- * proxies (RFC 6455 §10.3); a rank is no browser, and its connections are
- * authenticated by the HMAC handshake (wire/handshake.ts) and, like all tsmpi
- * traffic, not encrypted (docs/security.md), so a random key would protect
- * nothing. Masking in JavaScript (without the optional native `bufferutil`)
- * cost 2-5x of the ws transport's bandwidth.
- */
-const zeroMask = (mask: Buffer): Buffer => mask.fill(0);
-
-type RawSocket = { setNoDelay(b: boolean): void; unref(): void };
-const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: RawSocket })._socket;
+/** The upgraded connection of `ws` as tsmpi's own byte stream (client frames are masked). */
+function streamOf(ws: WebSocket, client: boolean, readBuffer: number | undefined): WsByteStream {
+  const { socket, buffered } = takeOverSocket(ws, readBuffer);
+  socket.setNoDelay(true);
+  socket.unref();
+  return new WsByteStream(socket, client, buffered);
+}
 
 export class WsDialer implements Dialer {
-  readonly maxWrite = WS_CHUNK;
+  /** No limit: frames are read as they arrive, never held whole (ws-frame-reader.ts). */
+  readonly maxWrite = Number.MAX_SAFE_INTEGER;
   private server: WebSocketServer | undefined;
   private http: Server | undefined;
+  /** Accepted connections, closed with the dialer. */
+  private readonly accepted = new Set<WsByteStream>();
 
-  constructor(private readonly o: { hostId: string; bind: string; ports?: [number, number] }) {}
+  /** `readBuffer`: bytes of each connection's reused read buffer (default 64 KiB; tests make it tiny). */
+  constructor(private readonly o: { hostId: string; bind: string; ports?: [number, number]; readBuffer?: number }) {}
 
   async listen(onStream: (s: Duplex) => void): Promise<Card> {
     const http = createServer();
@@ -44,12 +47,19 @@ export class WsDialer implements Dialer {
     http.headersTimeout = HANDSHAKE_TIMEOUT_MS;
     http.requestTimeout = HANDSHAKE_TIMEOUT_MS;
     this.http = http;
-    const server = new WebSocketServer({ server: http, maxPayload: WS_CHUNK * 2, perMessageDeflate: false });
+    // No client tracking: the WebSocket objects are left behind once tsmpi takes their sockets.
+    const server = new WebSocketServer({ server: http, maxPayload: WS_LIBRARY_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
     server.on('connection', (ws) => {
-      const sock = socketOf(ws);
-      sock?.setNoDelay(true);
-      sock?.unref();
-      onStream(webSocketDuplex(ws));
+      let stream: WsByteStream;
+      try {
+        stream = streamOf(ws, false, this.o.readBuffer);
+      } catch {
+        ws.terminate();
+        return;
+      }
+      this.accepted.add(stream);
+      stream.on('close', () => this.accepted.delete(stream));
+      onStream(stream);
     });
     this.server = server;
     return { hostId: this.o.hostId, ws: `ws://${this.o.bind}:${port}` };
@@ -57,14 +67,17 @@ export class WsDialer implements Dialer {
 
   connect(card: Card): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(card.ws!, { perMessageDeflate: false, maxPayload: WS_CHUNK * 2, generateMask: zeroMask });
+      const ws = new WebSocket(card.ws!, { perMessageDeflate: false, maxPayload: WS_LIBRARY_MAX_PAYLOAD });
       ws.once('error', reject);
+      // Synchronously on open, before ws reads a frame.
       ws.once('open', () => {
         ws.off('error', reject);
-        const sock = socketOf(ws);
-        sock?.setNoDelay(true);
-        sock?.unref();
-        resolve(webSocketDuplex(ws));
+        try {
+          resolve(streamOf(ws, true, this.o.readBuffer));
+        } catch (err) {
+          ws.terminate();
+          reject(err as Error);
+        }
       });
     });
   }
@@ -72,7 +85,7 @@ export class WsDialer implements Dialer {
   async close(): Promise<void> {
     const s = this.server;
     if (!s) return;
-    for (const c of s.clients) c.terminate();
+    for (const c of this.accepted) c.destroy();
     await new Promise<void>((r) => s.close(() => r()));
     // close() waits for every connection to end: drop those of strangers still in HTTP.
     this.http?.closeAllConnections();

@@ -1,0 +1,182 @@
+/**
+ * The ws transport's own framing on real sockets (transport/ws-dialer.ts,
+ * ws-takeover.ts, ws-stream.ts): `ws` upgrades, tsmpi then reads and writes
+ * the frames itself, with reused read buffers so small that every frame head
+ * is cut; frames arrive intact and in order both ways. Interoperability: a
+ * plain `ws` client and a plain `ws` server (RFC 6455 as `ws` checks it) read
+ * tsmpi's frames, answer its pings and send fragmented messages, pings and
+ * closes that tsmpi handles; a text message is a protocol error closed with
+ * status 1002; a stranger without the secret is dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { connectHandshake, Encoding, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+import { StreamTransport } from '../../dist/transport/stream-transport.js';
+import type { Card } from '../../dist/transport/transport.js';
+import { WsDialer } from '../../dist/transport/ws-dialer.js';
+
+interface Got { header: FrameHeader; payload: Uint8Array }
+interface Rank { t: StreamTransport; card: Card; frames: Got[]; fatal: Error[] }
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+
+const header = (src: number, tag: number): FrameHeader => ({ kind: FrameKind.MSG, ctx: 0, src, tag, enc: Encoding.RAW, depth: 0 });
+
+function pattern(n: number, seed: number): Uint8Array {
+  const p = new Uint8Array(n);
+  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+  return p;
+}
+
+async function job(readBuffer?: number, secret = randomBytes(32)): Promise<Rank[]> {
+  const ranks: Rank[] = [];
+  for (const rank of [0, 1]) {
+    const frames: Got[] = [], fatal: Error[] = [];
+    const t = new StreamTransport({
+      rank, size: 2, secret, maxPayload: 1 << 30, dialer: new WsDialer({ hostId: 'h', bind: '127.0.0.1', readBuffer }),
+      events: { onFrame: (h, p) => frames.push({ header: h, payload: p as Uint8Array }), onFatal: (e) => fatal.push(e) },
+    });
+    const card = await t.listen();
+    cleanup.push(() => t.close());
+    ranks.push({ t, card, frames, fatal });
+  }
+  for (const r of ranks) r.t.setPeers(ranks.map((x) => x.card));
+  return ranks;
+}
+
+async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Around the WebSocket length encodings (126, 65536) and the copy limit (64 KiB). */
+const SIZES = [0, 1, 8, 100, 125, 126, 16 * 1024 + 1, 65_535, 65_536, 70_000];
+
+async function exchange(ranks: Rank[], sizes: number[]): Promise<void> {
+  const [a, b] = ranks as [Rank, Rank];
+  const sends = (from: Rank, to: number, seed: number) => sizes.map((n, i) => from.t.send(to, header(from === a ? 0 : 1, i), [pattern(n, seed + i)], n));
+  // Rank 0 dials (masked client frames); rank 1 answers on the connection it accepted (server frames).
+  await Promise.all(sends(a, 1, 0));
+  await until(() => b.frames.length === sizes.length, 'rank 1 to receive');
+  await Promise.all(sends(b, 0, 100));
+  await until(() => a.frames.length === sizes.length, 'rank 0 to receive');
+  for (const [r, seed, src] of [[b, 0, 0], [a, 100, 1]] as const) {
+    expect(r.fatal).toEqual([]);
+    r.frames.forEach((f, i) => {
+      expect(f.header).toEqual(header(src, i));
+      expect(Buffer.from(f.payload).equals(pattern(sizes[i]!, seed + i))).toBe(true);
+    });
+  }
+}
+
+const closeCode = (ws: WebSocket) => new Promise<number>((r) => ws.once('close', (code) => r(code)));
+
+describe('ws transport with tsmpi framing', () => {
+  for (const bytes of [1, 5, 13]) {
+    it(`a read buffer of ${bytes} byte(s): frames cut everywhere, both directions intact and in order`, async () => {
+      await exchange(await job(bytes), SIZES);
+    });
+  }
+
+  it('the default read buffer: a 5 MiB payload and small frames around it', async () => {
+    await exchange(await job(), [8, 5 * 1024 * 1024 + 3, 0, 20_000]);
+  });
+
+  it('a stranger without the secret is dropped; the job still works afterwards', async () => {
+    const ranks = await job(7);
+    const ws = new WebSocket(ranks[1]!.card.ws!);
+    cleanup.push(() => ws.terminate());
+    // Listening before 'open': the acceptor speaks first (its nonce), often in the 101 response's packet.
+    const first = new Promise<Buffer>((r) => ws.once('message', (d) => r(d as Buffer)));
+    await new Promise<void>((r, j) => { ws.once('open', () => r()); ws.once('error', j); });
+    const closed = closeCode(ws);
+    // Answer with a wrong proof.
+    const hello = await first;
+    expect(hello.subarray(0, 5).toString()).toBe('TSMPI');
+    ws.send(Buffer.concat([hello.subarray(0, 8), randomBytes(32 + 4 + 32)]));
+    await closed;
+    expect(ranks[1]!.frames).toEqual([]);
+    expect(ranks[1]!.fatal).toEqual([]);
+    await exchange(ranks, [3, 40_000]);
+  });
+});
+
+describe('interoperability with the ws library', () => {
+  it('a plain ws client: its pings are answered, its fragmented binary message is read, a text message closes with 1002', async () => {
+    const [, b] = await job(3) as [Rank, Rank];
+    const ws = new WebSocket(b.card.ws!);
+    cleanup.push(() => ws.terminate());
+    const first = new Promise<Buffer>((r) => ws.once('message', (d) => r(d as Buffer)));
+    await new Promise<void>((r, j) => { ws.once('open', () => r()); ws.once('error', j); });
+    // tsmpi's server frames are valid for ws: the handshake's hello arrives as one binary message.
+    expect((await first).subarray(0, 5).toString()).toBe('TSMPI');
+    const pong = new Promise<Buffer>((r) => ws.once('pong', (d) => r(d)));
+    ws.ping(Buffer.from('are you there'));
+    expect((await pong).toString()).toBe('are you there');
+    const closed = closeCode(ws);
+    ws.send('text is not tsmpi');
+    expect(await closed).toBe(1002);
+    expect(b.frames).toEqual([]);
+  });
+
+  it('a plain ws server: reads tsmpi client frames, and its fragmented messages, pings and close reach tsmpi', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    cleanup.push(() => new Promise<void>((r) => { for (const c of server.clients) c.terminate(); server.close(() => r()); }));
+    const accepted = new Promise<WebSocket>((r) => server.once('connection', (ws) => r(ws)));
+    const dialer = new WsDialer({ hostId: 'h', bind: '127.0.0.1', readBuffer: 5 });
+    const card: Card = { hostId: 'x', ws: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    const stream: Duplex = await dialer.connect(card);
+    cleanup.push(() => stream.destroy());
+    const peer = await accepted;
+    const got: Buffer[] = [];
+    stream.on('data', (c: Buffer) => got.push(Buffer.from(c)));
+    const ended = new Promise<void>((r) => stream.once('end', () => r()));
+
+    // tsmpi → ws: masked (zero key) binary frames, one per write, a corked batch as one.
+    const messages: Buffer[] = [];
+    peer.on('message', (d) => messages.push(d as Buffer));
+    const pong = new Promise<Buffer>((r) => peer.once('pong', (d) => r(d)));
+    stream.write(Buffer.from([1, 2, 3]));
+    stream.cork();
+    stream.write(Buffer.from([4]));
+    stream.write(Buffer.from(pattern(70_000, 1)));
+    stream.uncork();
+    peer.ping(Buffer.from('ping'));
+    expect((await pong).toString()).toBe('ping');
+    await until(() => messages.length === 2, 'ws to read both messages');
+    expect(messages[0]).toEqual(Buffer.from([1, 2, 3]));
+    expect(messages[1]!.equals(Buffer.concat([Buffer.from([4]), pattern(70_000, 1)]))).toBe(true);
+
+    // ws → tsmpi: a message in three fragments, an empty one, then a close.
+    peer.send(Buffer.from([10, 11]), { fin: false });
+    peer.send(Buffer.from([12]), { fin: false });
+    peer.send(Buffer.from(pattern(1000, 2)), { fin: true });
+    peer.send(Buffer.alloc(0));
+    const closed = closeCode(peer);
+    peer.close(1000);
+    await ended;
+    expect(Buffer.concat(got).equals(Buffer.concat([Buffer.from([10, 11, 12]), pattern(1000, 2)]))).toBe(true);
+    // tsmpi answers the close with its own, so ws ends cleanly.
+    expect(await closed).toBe(1000);
+  });
+
+  it('connectHandshake over a tsmpi ws connection fails cleanly against a server that is not tsmpi', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    cleanup.push(() => new Promise<void>((r) => { for (const c of server.clients) c.terminate(); server.close(() => r()); }));
+    server.on('connection', (ws) => ws.send(Buffer.from('HELLO, I am something else entirely, not a tsmpi rank')));
+    const stream = await new WsDialer({ hostId: 'h', bind: '127.0.0.1' }).connect({ hostId: 'x', ws: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    cleanup.push(() => stream.destroy());
+    stream.on('error', () => {});
+    const err = await connectHandshake(stream, randomBytes(32), 0).then(() => undefined, (e: unknown) => e);
+    expect(TsmpiError.is(err) && err.code).toBe('TSMPI_ERR_AUTH');
+  });
+});
