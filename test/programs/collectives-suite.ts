@@ -127,6 +127,31 @@ async function buffers(c: Communicator): Promise<void> {
     await c.Allreduce(IN_PLACE, inplace, MAX);
     assert.ok(inplace.every((x, j) => x === j - k), `repeated Allreduce in place ${k}`);
   }
+  // Blocks of 80 KB (received into reused scratch buffers or straight into place), three times
+  // with other data each time: a stale or misplaced block would show.
+  for (let k = 0; k < 3; k++) {
+    const n = 10_000 + k, root = k % p, val = (rank: number, j: number) => rank * 1e6 + j * 3 + k;
+    const blocks = (f: (i: number, j: number) => number) => Float64Array.from({ length: p * n }, (_, x) => f(Math.floor(x / n), x % n));
+    const g = me === root ? new Float64Array(p * n) : null;
+    await c.Gather(Float64Array.from({ length: n }, (_, j) => val(me, j)), g, root);
+    if (g) assert.deepEqual(g, blocks(val), `large Gather ${k}`);
+    const sc = new Float64Array(n);
+    await c.Scatter(me === root ? blocks((i, j) => val(i, j) + 1) : null, sc, root);
+    assert.ok(sc.every((x, j) => x === val(me, j) + 1), `large Scatter ${k}`);
+    const ag = new Float64Array(p * n);
+    await c.Allgather(Float64Array.from({ length: n }, (_, j) => val(me, j)), ag);
+    assert.deepEqual(ag, blocks(val), `large Allgather ${k}`);
+    const a2a = new Float64Array(p * n);
+    await c.Alltoall(blocks((i, j) => val(me, j) + i), a2a);
+    assert.deepEqual(a2a, blocks((i, j) => val(i, j) + me), `large Alltoall ${k}`);
+    const red = me === root ? new Float64Array(n) : null;
+    await c.Reduce(Float64Array.from({ length: n }, (_, j) => val(me, j)), red, SUM, root);
+    if (red) assert.ok(red.every((x, j) => x === ((p * (p - 1)) / 2) * 1e6 + p * (j * 3 + k)), `large Reduce ${k}`);
+    const bc = new Float64Array(n);
+    if (me === root) bc.fill(k + 0.5);
+    await c.Bcast(bc, root);
+    assert.ok(bc.every((x) => x === k + 0.5), `large Bcast ${k}`);
+  }
   const io = Float64Array.of(me, 10 - me);
   await c.Allreduce(IN_PLACE, io, MAX);
   assert.deepEqual(Array.from(io), [p - 1, 10]);
