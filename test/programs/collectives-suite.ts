@@ -116,6 +116,42 @@ async function buffers(c: Communicator): Promise<void> {
     await c.Bcast(big, p - 1);
     assert.ok(big.every((x) => x === 2.5), `Bcast of ${len}`);
   }
+  // Large Allreduce again and again: its messages land in reused scratch buffers and straight in
+  // `out`, so a stale byte from an earlier call (or from the send buffer) would show here.
+  for (let k = 0; k < 4; k++) {
+    const len = 40_000 + k;
+    const out = new Float64Array(len).fill(-7);
+    await c.Allreduce(Float64Array.from({ length: len }, (_, j) => (me + 1) * (j + k)), out, SUM);
+    assert.ok(out.every((x, j) => x === ((p * (p + 1)) / 2) * (j + k)), `repeated Allreduce ${k}`);
+    const inplace = Float64Array.from({ length: len }, (_, j) => j - me - k);
+    await c.Allreduce(IN_PLACE, inplace, MAX);
+    assert.ok(inplace.every((x, j) => x === j - k), `repeated Allreduce in place ${k}`);
+  }
+  // Blocks of 80 KB (received into reused scratch buffers or straight into place), three times
+  // with other data each time: a stale or misplaced block would show.
+  for (let k = 0; k < 3; k++) {
+    const n = 10_000 + k, root = k % p, val = (rank: number, j: number) => rank * 1e6 + j * 3 + k;
+    const blocks = (f: (i: number, j: number) => number) => Float64Array.from({ length: p * n }, (_, x) => f(Math.floor(x / n), x % n));
+    const g = me === root ? new Float64Array(p * n) : null;
+    await c.Gather(Float64Array.from({ length: n }, (_, j) => val(me, j)), g, root);
+    if (g) assert.deepEqual(g, blocks(val), `large Gather ${k}`);
+    const sc = new Float64Array(n);
+    await c.Scatter(me === root ? blocks((i, j) => val(i, j) + 1) : null, sc, root);
+    assert.ok(sc.every((x, j) => x === val(me, j) + 1), `large Scatter ${k}`);
+    const ag = new Float64Array(p * n);
+    await c.Allgather(Float64Array.from({ length: n }, (_, j) => val(me, j)), ag);
+    assert.deepEqual(ag, blocks(val), `large Allgather ${k}`);
+    const a2a = new Float64Array(p * n);
+    await c.Alltoall(blocks((i, j) => val(me, j) + i), a2a);
+    assert.deepEqual(a2a, blocks((i, j) => val(i, j) + me), `large Alltoall ${k}`);
+    const red = me === root ? new Float64Array(n) : null;
+    await c.Reduce(Float64Array.from({ length: n }, (_, j) => val(me, j)), red, SUM, root);
+    if (red) assert.ok(red.every((x, j) => x === ((p * (p - 1)) / 2) * 1e6 + p * (j * 3 + k)), `large Reduce ${k}`);
+    const bc = new Float64Array(n);
+    if (me === root) bc.fill(k + 0.5);
+    await c.Bcast(bc, root);
+    assert.ok(bc.every((x) => x === k + 0.5), `large Bcast ${k}`);
+  }
   const io = Float64Array.of(me, 10 - me);
   await c.Allreduce(IN_PLACE, io, MAX);
   assert.deepEqual(Array.from(io), [p - 1, 10]);
@@ -167,6 +203,14 @@ async function errors(c: Communicator): Promise<void> {
   const mismatched = c.Allreduce(new Int32Array(len), new Int32Array(len), SUM);
   if (p > 1) await assert.rejects(mismatched, { code: 'TSMPI_ERR_TRUNCATE' });
   else await mismatched;
+  // Large buffers that differ: rank 0's is below the large-message threshold (another algorithm),
+  // the others' above it; every rank rejects, and the receives posted ahead are withdrawn.
+  for (const lens of [[100, 20_000], [20_001, 20_000]]) {
+    const n = c.rank === 0 ? lens[0]! : lens[1]!;
+    const big = c.Allreduce(new Float64Array(n), new Float64Array(n), SUM);
+    if (p > 1) await assert.rejects(big, { code: 'TSMPI_ERR_TRUNCATE' });
+    else await big;
+  }
   assert.equal(await c.allreduce(1), p, 'the communicator works after errors');
 }
 

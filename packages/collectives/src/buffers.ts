@@ -28,9 +28,10 @@ export function copyOf(a: TypedArray): TypedArray {
   return c;
 }
 
-/** Copy `src` into `dst` at element `offset` (same kind). */
+/** Copy `src` into `dst` at element `offset` (same kind); nothing to do when `src` already is that memory (received in place). */
 export function copyInto(dst: TypedArray, src: TypedArray, offset = 0): void {
-  if (src !== dst || offset !== 0) dst.set(src as never, offset);
+  if (src.buffer === dst.buffer && src.byteOffset === dst.byteOffset + offset * dst.BYTES_PER_ELEMENT) return;
+  dst.set(src as never, offset);
 }
 
 export function isBigKind(a: TypedArray): boolean {

@@ -18,6 +18,7 @@ import * as VV from './calls/vectors.js';
 import { type InPlace, TAG_MODULUS } from './constants.js';
 import { dupPlacement, splitPlacement } from './context.js';
 import { Exchange } from './exchange.js';
+import { ScratchPool } from './scratch.js';
 import { SUM } from './ops/builtin.js';
 import type { OpLike } from './ops/op.js';
 import type { CartComm } from './topology/cart.js';
@@ -30,13 +31,15 @@ export type VectorBuffer = [TypedArray, ArrayLike<number>] | [TypedArray, ArrayL
 
 export class Communicator extends Comm implements Host {
   private sequence = 0;
+  /** Receive buffers reused by this communicator's large collectives (scratch.ts). */
+  private readonly scratch = new ScratchPool();
 
   /** @internal Start a collective: the next tag of this communicator, on its shadow channel. */
   collective(what: string): Exchange {
     this.alive();
     const tag = this.sequence;
     this.sequence = (this.sequence + 1) % TAG_MODULUS;
-    return Exchange.open(this.collectiveChannel(), tag, what);
+    return Exchange.open(this.collectiveChannel(), tag, what, this.scratch);
   }
 
   // ---- values (lowercase) ----

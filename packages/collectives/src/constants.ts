@@ -55,3 +55,12 @@ export const BcastMode = {
  * be larger; point-to-point messages have no such limit.
  */
 export const MAX_COLLECTIVE_BYTES = bufferConstants.MAX_LENGTH;
+
+/**
+ * Scratch buffers (scratch.ts) kept per communicator for reuse, at most this
+ * many bytes in all. A 1 MiB Allreduce on 4 ranks keeps about 0.75 MiB; the
+ * cap bounds what a program with many sizes of large collectives holds on to.
+ */
+export const SCRATCH_POOL_MAX_BYTES = 64 * 1024 * 1024;
+/** Smaller receives are not worth pooling: the runtime receives them in place only from 64 KiB (CLAIM_MIN_BYTES). */
+export const SCRATCH_POOL_MIN_BYTES = 64 * 1024;

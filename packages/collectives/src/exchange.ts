@@ -15,6 +15,17 @@
  */
 import { type Comm, ErrorCode, TsmpiError, tsmpiError } from '@tsmpi/runtime';
 import { FAILURE_KEY } from './constants.js';
+import type { ScratchPool } from './scratch.js';
+
+/** A receive posted ahead of its round (Exchange.expect). */
+export interface Expected {
+  got: Promise<unknown>;
+  /** Withdraw the receive if nothing matched it yet. */
+  cancel(): void;
+}
+
+/** Where a large message's payload may be received in place (undefined: a buffer of the runtime's). */
+export type Into = (byteLength: number, enc: number) => Uint8Array | undefined;
 
 /** What travels in place of data after a failure. */
 export interface FailureNote { [FAILURE_KEY]: true; code: ErrorCode; message: string }
@@ -31,6 +42,9 @@ interface State {
   /** Sends of the call not settled yet; `drained` runs when this drops to 0. */
   pending: number;
   drained: (() => void) | undefined;
+  /** The communicator's scratch buffers, and those this call took (given back by `finish`). */
+  pool: ScratchPool | undefined;
+  taken: Uint8Array[] | undefined;
 }
 
 export class Exchange {
@@ -46,8 +60,8 @@ export class Exchange {
     private readonly state: State,
   ) {}
 
-  static open(chan: Comm, tag: number, what: string): Exchange {
-    return new Exchange(chan, tag, what, chan.rank, chan.size, undefined, { error: undefined, note: undefined, pending: 0, drained: undefined });
+  static open(chan: Comm, tag: number, what: string, pool?: ScratchPool): Exchange {
+    return new Exchange(chan, tag, what, chan.rank, chan.size, undefined, { error: undefined, note: undefined, pending: 0, drained: undefined, pool, taken: undefined });
   }
 
   /** The same call with ranks renumbered: this rank is `rank` of `size`, and rank v is `toOuter(v)` here. */
@@ -130,39 +144,78 @@ export class Exchange {
     return sent.then(settle, (err: unknown) => { this.fail(err); settle(); });
   }
 
-  /** Receive from rank `src`: data, or undefined after a failure. */
-  recv(src: number): Promise<unknown> {
-    return this.receive(src, true);
+  /**
+   * Receive from rank `src`: data, or undefined after a failure. With `into`,
+   * a large message may be received straight into the memory it names.
+   */
+  recv(src: number, into?: Into): Promise<unknown> {
+    return this.receive(src, true, into);
   }
 
   /** Receive the raw message (a note is not adopted); undefined if the receive itself failed. */
-  recvRaw(src: number): Promise<unknown> {
-    return this.receive(src, false);
+  recvRaw(src: number, into?: Into): Promise<unknown> {
+    return this.receive(src, false, into);
   }
 
-  private receive(src: number, adopt: boolean): Promise<unknown> {
-    return new Promise((resolve) => {
+  private receive(src: number, adopt: boolean, into: Into | undefined): Promise<unknown> {
+    return this.post(src, adopt, into).got;
+  }
+
+  private post(src: number, adopt: boolean, into: Into | undefined): Expected {
+    let cancel = () => false;
+    const got = new Promise<unknown>((resolve) => {
       const failed = (err: unknown) => { this.fail(err); resolve(undefined); };
       try {
-        this.chan.recvNow(this.real ? this.real(src) : src, this.tag, (m) => resolve(adopt ? this.in(m) : m), failed);
+        cancel = this.chan.recvNow(this.real ? this.real(src) : src, this.tag, (m) => resolve(adopt ? this.in(m) : m), failed, into);
       } catch (err) {
         failed(err);
       }
     });
+    return { got, cancel };
+  }
+
+  /**
+   * Post a receive from `src` now, ahead of the round that needs it (`recv`
+   * form: a note is adopted): a large message can then be received in place
+   * (`into`) even if it arrives before that round starts. A receive that the
+   * schedule may end up not needing must be withdrawn with `cancel`.
+   */
+  expect(src: number, into?: Into): Expected {
+    return this.post(src, true, into);
+  }
+
+  /** `expect` for messages that embed `out()` themselves (a note is not adopted). */
+  expectRaw(src: number, into?: Into): Expected {
+    return this.post(src, false, into);
   }
 
   /** Send to `dest` and receive from `src` at once; resolves when both are done. */
-  sendrecv(dest: number, payload: unknown, src: number = dest): Promise<unknown> {
-    return this.afterSend(this.send(dest, payload), this.recv(src));
+  sendrecv(dest: number, payload: unknown, src: number = dest, into?: Into): Promise<unknown> {
+    const sent = this.send(dest, payload);
+    return this.afterSend(sent, this.recv(src, into));
   }
 
   /** Raw form of sendrecv (messages that embed `out()` themselves). */
-  sendrecvRaw(dest: number, msg: unknown, src: number = dest): Promise<unknown> {
-    return this.afterSend(this.sendRaw(dest, msg), this.recvRaw(src));
+  sendrecvRaw(dest: number, msg: unknown, src: number = dest, into?: Into): Promise<unknown> {
+    const sent = this.sendRaw(dest, msg);
+    return this.afterSend(sent, this.recvRaw(src, into));
   }
 
+  /**
+   * An `Into` that receives any large message into a scratch buffer of this
+   * call (reused across calls; see scratch.ts). Only for messages whose data
+   * the algorithm reduces or copies into the program's arrays, never returns.
+   */
+  readonly intoScratch: Into = (n) => {
+    const st = this.state;
+    if (!st.pool) return undefined;
+    const b = st.pool.take(n);
+    (st.taken ??= []).push(b);
+    return b;
+  };
+
   /** `received`'s message once `sent` has settled too (at once when every send has: the usual case by then). */
-  private afterSend(sent: Promise<void>, received: Promise<unknown>): Promise<unknown> {
+  afterSend(sent: Promise<void>, received: Promise<unknown>): Promise<unknown> {
     return received.then((m) => (this.state.pending === 0 ? m : sent.then(() => m)));
   }
 
@@ -171,6 +224,9 @@ export class Exchange {
     const st = this.state;
     if (st.pending > 0) await new Promise<void>((resolve) => { st.drained = resolve; });
     if (st.error !== undefined) throw st.error;
+    // Every send has drained and every receive was delivered: the scratch buffers are free.
+    // (After a failure they are dropped instead: a peer could still be writing into one.)
+    if (st.taken) { for (const b of st.taken) st.pool!.give(b); st.taken = undefined; }
     return result;
   }
 }

@@ -1,4 +1,5 @@
 /** Reduction ops on their own: value semantics (mpi4py's) and element-wise buffer kernels for every kind. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BAND, BOR, BXOR, LAND, LOR, LXOR, MAX, MAXLOC, MIN, MINLOC, NO_OP, Op, PROD, REPLACE, SUM } from '@tsmpi/collectives';
 import { ALL_KINDS, isBig, make, nums } from './helpers/typed.ts';
@@ -138,3 +139,29 @@ describe('ops on buffers', () => {
     expect(kernel).toBeLessThan(3 * baseline + 5);
   });
 });
+
+describe('element kernels (unrolled by four)', () => {
+  const OPS = [SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, REPLACE, NO_OP];
+  const KINDS = [Float64Array, Int32Array, Int8Array, Uint8Array, BigInt64Array] as const;
+  it('give every element what the op gives it alone, at any length, also into lo or hi', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(...OPS), fc.constantFrom(...KINDS), fc.array(fc.integer({ min: -100, max: 100 }), { maxLength: 23 }), fc.integer(), fc.constantFrom('new', 'lo', 'hi'),
+      (op, K, xs, seed, target) => {
+        const floats = K === Float64Array;
+        if (!floats || !['BAND', 'BOR', 'BXOR'].includes(op.name)) {
+          const val = (x: number) => (K === BigInt64Array ? BigInt(x) : x);
+          const lo = new K(xs.length) as TypedArrayLike, hi = new K(xs.length) as TypedArrayLike;
+          xs.forEach((x, i) => { lo[i] = val(x); hi[i] = val(((x * 31 + seed) % 7) - 3); });
+          // One element at a time runs the loop's tail only: the reference for the unrolled body.
+          const ref = new K(xs.length) as TypedArrayLike;
+          for (let i = 0; i < xs.length; i++) op.reduceInto(lo.subarray(i, i + 1), hi.subarray(i, i + 1), ref.subarray(i, i + 1));
+          const out = target === 'lo' ? lo : target === 'hi' ? hi : (new K(xs.length) as TypedArrayLike);
+          op.reduceInto(lo, hi, out);
+          expect(Array.from(out as ArrayLike<unknown>)).toEqual(Array.from(ref as ArrayLike<unknown>));
+        }
+      },
+    ), { numRuns: 300 });
+  });
+});
+
+type TypedArrayLike = Float64Array & { subarray(a: number, b: number): TypedArrayLike; [i: number]: any };

@@ -6,7 +6,7 @@
  * bandwidth-optimal too. With p a power of two it moves exactly the data of
  * recursive doubling.
  */
-import { type Exchange, protocolError } from '../exchange.js';
+import { type Exchange, type Into, protocolError } from '../exchange.js';
 
 /** Where the blocks live: `get(i)` is rank i's block once known, `put` stores a received one (and may throw to fail). */
 export interface BlockStore {
@@ -14,12 +14,20 @@ export interface BlockStore {
   put(i: number, block: unknown): void;
 }
 
-export async function bruckAllgather(ex: Exchange, store: BlockStore): Promise<void> {
+/**
+ * `into`, if given, receives large messages (e.g. into scratch buffers: only
+ * when `put` copies the blocks out). Every round's receive is posted before
+ * the first send (each round hears from another rank), so early messages
+ * still land there.
+ */
+export async function bruckAllgather(ex: Exchange, store: BlockStore, into?: Into): Promise<void> {
   const p = ex.size, r = ex.rank;
-  for (let dist = 1; dist < p; dist *= 2) {
+  const rounds: Promise<unknown>[] = [];
+  for (let dist = 1; dist < p; dist *= 2) rounds.push(ex.expect((r + dist) % p, into).got);
+  for (let dist = 1, k = 0; dist < p; dist *= 2, k++) {
     const count = Math.min(dist, p - dist);
     const out = ex.failed ? undefined : Array.from({ length: count }, (_, j) => store.get((r + j) % p));
-    const got = await ex.sendrecv((r - dist + p) % p, out, (r + dist) % p);
+    const got = await ex.afterSend(ex.send((r - dist + p) % p, out), rounds[k]!);
     if (got === undefined) continue;
     if (!Array.isArray(got) || got.length !== count) { ex.fail(protocolError(ex, `expected ${count} blocks`)); continue; }
     ex.attempt(() => got.forEach((b, j) => store.put((r + dist + j) % p, b)));

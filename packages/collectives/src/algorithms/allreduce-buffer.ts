@@ -12,6 +12,11 @@
  * Non-power-of-two groups fold first (even ranks below 2·extra hand their
  * data to the next rank and get the result back at the end).
  *
+ * Memory: large messages are received into the communicator's reused scratch
+ * buffers (partial results, only read by the reduction or copied into
+ * `recv`), and the allgather phase receives each range straight into its
+ * place in `recv`; no fresh buffer per message (see scratch.ts for why).
+ *
  * Each rank picks its algorithm from its own buffer size, so a rank whose
  * buffer differs from the others' could pick another schedule and hang. To
  * rule that out, both algorithms exchange with the same partners in their
@@ -20,9 +25,9 @@
  * global extremes, and if they differ all ranks skip the second phase and
  * reject with TSMPI_ERR_TRUNCATE.
  */
-import { ErrorCode, tsmpiError } from '@tsmpi/runtime';
+import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
 import { type TypedArray, copyInto, received } from '../buffers.js';
-import { type Exchange, protocolError } from '../exchange.js';
+import { type Exchange, type Into, protocolError } from '../exchange.js';
 import type { Op } from '../ops/op.js';
 import { tuning } from '../tuning.js';
 import { fold } from './ranks.js';
@@ -59,13 +64,13 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
 
   if (f.newRank < 0) {
     ex.sendRaw(r + 1, header(send));
-    const res = open(await ex.recvRaw(r + 1));
+    const res = open(await ex.recvRaw(r + 1, ex.intoScratch));
     if (res !== undefined) ex.attempt(() => copyInto(recv!, red!.unwrap(res)));
     return;
   }
   let acc = send;
   if (r < 2 * f.extra) {
-    const lower = open(await ex.recvRaw(r - 1));
+    const lower = open(await ex.recvRaw(r - 1, ex.intoScratch));
     const a = acc;
     acc = lower === undefined || a === undefined ? undefined : ex.attempt(() => red!.combine(red!.unwrap(lower), a));
   }
@@ -74,7 +79,7 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
   if (!large) {
     for (let m = 1; m < f.core; m *= 2) {
       const partner = f.newRank ^ m;
-      const other = open(await ex.sendrecvRaw(f.toOld(partner), header(acc)));
+      const other = open(await ex.sendrecvRaw(f.toOld(partner), header(acc), f.toOld(partner), ex.intoScratch));
       const a = acc;
       acc = other === undefined || a === undefined ? undefined
         : ex.attempt(() => (partner < f.newRank ? red!.combine(red!.unwrap(other), a) : red!.combine(a, red!.unwrap(other))));
@@ -96,40 +101,59 @@ async function rabenseifner(
   agreed: () => boolean,
 ): Promise<TypedArray | undefined> {
   const u = op.unit;
+  const code = binaryCode(work);
   const span = (x: TypedArray, a: number, b: number) => x.subarray(a * u, b * u);
+  // The schedule: recursive halving with growing distance (the partners of recursive doubling).
+  // Each round keeps half of the current item range [lo, hi) and reduces the partner's copy of it
+  // into it; the allgather phase then gets the halves given away back, in reverse order.
+  const steps: { partner: number; lo: number; mid: number; hi: number; keptLow: boolean }[] = [];
+  for (let m = 1, a = 0, b = work.length / u; m < core; m *= 2) {
+    const mid = a + Math.floor((b - a) / 2);
+    const keptLow = (me & m) === 0;
+    steps.push({ partner: toOld(me ^ m), lo: a, mid, hi: b, keptLow });
+    if (keptLow) b = mid; else a = mid;
+  }
+  // Every receive is posted before the first send, so a partner that runs ahead still finds it and
+  // its large message lands in place instead of a fresh buffer (see scratch.ts): a halving round's
+  // half in a reused scratch buffer (only read by the reduction), an allgather round's range
+  // straight into its place in `work` (this rank gave that range away in the matching halving
+  // round and never touches it again; the partner sends it only after receiving that round's data).
+  const halving = steps.map((s) => ex.expectRaw(s.partner, ex.intoScratch));
+  const gathering = steps.map((s) => {
+    const place = s.keptLow ? span(work, s.mid, s.hi) : span(work, s.lo, s.mid);
+    const into: Into = (n, enc) => (n === place.byteLength && enc === code ? bytesOf(place) : undefined);
+    return ex.expect(s.partner, into);
+  });
   // The first round reads `acc` and writes its sums into `work`; later rounds work in `work` alone
   // (no up-front copy of the whole buffer: the half given away is never needed again).
   let from = acc;
-  // Recursive halving with growing distance (the partners of recursive doubling):
-  // each round keeps half of the current item range and reduces the partner's copy of it into it.
-  let a = 0, b = work.length / u;
-  const steps: { m: number; lo: number; mid: number; hi: number; keptLow: boolean }[] = [];
-  for (let m = 1; m < core; m *= 2) {
-    const partner = me ^ m;
-    const mid = a + Math.floor((b - a) / 2);
-    const keptLow = (me & m) === 0;
-    const [ka, kb, ga, gb] = keptLow ? [a, mid, mid, b] : [mid, b, a, mid];
-    const got = open(await ex.sendrecvRaw(toOld(partner), header(from && span(from, ga, gb))));
+  for (let i = 0; i < steps.length; i++) {
+    const { partner, lo, mid, hi, keptLow } = steps[i]!;
+    const [ka, kb, ga, gb] = keptLow ? [lo, mid, mid, hi] : [mid, hi, lo, mid];
+    const got = open(await ex.afterSend(ex.sendRaw(partner, header(from && span(from, ga, gb))), halving[i]!.got));
     if (got !== undefined && from !== undefined) {
       const src = from;
       ex.attempt(() => {
         const mine = span(src, ka, kb), out = span(work, ka, kb);
         const theirs = received(got, work, mine.length, ex.what);
-        if (partner < me) op.reduceInto(theirs, mine, out); else op.reduceInto(mine, theirs, out);
+        if (toOld(me) > partner) op.reduceInto(theirs, mine, out); else op.reduceInto(mine, theirs, out);
       });
     }
     from = ex.failed ? undefined : work;
-    steps.push({ m, lo: a, mid, hi: b, keptLow });
-    a = ka; b = kb;
   }
-  // Sizes disagree somewhere: every rank knows it now and stops here.
-  if (!agreed()) return undefined;
+  // Sizes disagree somewhere: every rank knows it now and stops here (its partners may have taken
+  // the other algorithm and never send the allgather phase).
+  if (!agreed()) {
+    for (const g of gathering) g.cancel();
+    return undefined;
+  }
   // Recursive doubling in reverse order gathers the reduced ranges back.
-  for (let s = steps.pop(); s; s = steps.pop()) {
-    const [pa, pb] = s.keptLow ? [s.mid, s.hi] : [s.lo, s.mid];
-    const got = await ex.sendrecv(toOld(me ^ s.m), span(work, a, b));
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const { partner, lo, mid, hi, keptLow } = steps[i]!;
+    const [a, b] = keptLow ? [lo, mid] : [mid, hi];
+    const [pa, pb] = keptLow ? [mid, hi] : [lo, mid];
+    const got = await ex.afterSend(ex.send(partner, span(work, a, b)), gathering[i]!.got);
     if (got !== undefined) ex.attempt(() => copyInto(work, received(got, work, (pb - pa) * u, ex.what), pa * u));
-    a = s.lo; b = s.hi;
   }
   return ex.failed ? undefined : work;
 }

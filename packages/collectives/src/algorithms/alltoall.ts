@@ -6,25 +6,28 @@
  * latency; each rank still sends and receives p-1 messages, which all-to-all
  * needs anyway.
  */
-import type { Exchange } from '../exchange.js';
+import type { Exchange, Into } from '../exchange.js';
 
+/** `into(src)`, if given, names where rank src's block may be received in place. */
 export async function pairwiseAlltoall(
   ex: Exchange,
   outgoing: (dest: number) => unknown,
   incoming: (src: number, block: unknown) => void,
+  into?: (src: number) => Into | undefined,
 ): Promise<void> {
   const p = ex.size, r = ex.rank;
-  for (let i = 1; i < p; i++) {
-    const dest = (r + i) % p;
-    ex.send(dest, ex.failed ? undefined : outgoing(dest));
-  }
+  // Receives first, so a large block that arrives early still lands in place.
   const arrivals: Promise<void>[] = [];
   for (let i = 1; i < p; i++) {
     const src = (r - i + p) % p;
-    arrivals.push(ex.recv(src).then((b) => {
+    arrivals.push(ex.recv(src, into?.(src)).then((b) => {
       // A block of the wrong size only spoils this rank's result: nothing is forwarded.
       if (b !== undefined) ex.attemptLocal(() => incoming(src, b));
     }));
+  }
+  for (let i = 1; i < p; i++) {
+    const dest = (r + i) % p;
+    ex.send(dest, ex.failed ? undefined : outgoing(dest));
   }
   await Promise.all(arrivals);
 }

@@ -19,7 +19,7 @@
  * without copying.
  */
 import { BcastMode } from '../constants.js';
-import { type Exchange, protocolError } from '../exchange.js';
+import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { tuning } from '../tuning.js';
 import { bruckAllgather } from './allgather.js';
 import { ceilPow2, lowBit } from './ranks.js';
@@ -29,11 +29,13 @@ export interface Broadcast { bytes: Uint8Array; kind: string }
 /**
  * `data` and `kind` are the root's. On other ranks `target(n, kind)` may
  * name where the n bytes should land (else a new array is used). Every rank
- * gets the bytes (undefined after a failure).
+ * gets the bytes (undefined after a failure). `into`, if given, receives
+ * large messages (scratch: only when the caller copies the bytes out).
  */
 export async function bcastBytes(
   ex: Exchange, data: Uint8Array | undefined, kind: string,
   target?: (n: number, kind: string) => Uint8Array | undefined,
+  into?: Into,
 ): Promise<Broadcast | undefined> {
   const p = ex.size, v = ex.rank;
   let mask: number;
@@ -48,7 +50,7 @@ export async function bcastBytes(
     else for (let i = 0; i < p; i++) msg.push(data!.subarray(chunkStart(i, n, p), chunkStart(i + 1, n, p)));
   } else {
     mask = lowBit(v);
-    const got = await ex.recv(v - mask);
+    const got = await ex.recv(v - mask, into);
     if (got !== undefined && !isHeader(got)) ex.fail(protocolError(ex, 'malformed broadcast message'));
     if (ex.failed) {
       // Only a failed root sends notes, and it always uses the tree: pass them on.
@@ -79,7 +81,7 @@ export async function bcastBytes(
       if (!(b instanceof Uint8Array) || b.byteLength !== at(i + 1) - at(i)) throw protocolError(ex, 'malformed broadcast chunk');
       dst.set(b, at(i));
     },
-  });
+  }, into);
   return ex.failed ? undefined : { bytes: dst, kind: k };
 }
 

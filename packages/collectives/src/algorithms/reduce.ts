@@ -15,13 +15,17 @@ import type { Reduction } from './reduction.js';
 export async function binomialReduce<T>(ex: Exchange, mine: T | undefined, red: Reduction<T>): Promise<T | undefined> {
   const p = ex.size, v = ex.rank;
   let acc = mine;
+  // Every child's receive is posted first (they are distinct ranks), so a large partial result that
+  // comes early still lands in `red.into`.
+  const children = new Map<number, Promise<unknown>>();
+  for (let m = 1; m < p && !(v & m); m *= 2) if (v + m < p) children.set(m, ex.expect(v + m, red.into).got);
   for (let m = 1; m < p; m *= 2) {
     if (v & m) {
       ex.send(v - m, acc === undefined ? undefined : red.wrap(acc));
       return undefined;
     }
     if (v + m < p) {
-      const got = await ex.recv(v + m);
+      const got = await children.get(m);
       const a = acc;
       acc = got === undefined || a === undefined ? undefined : ex.attempt(() => red.combine(a, red.unwrap(got)));
     }

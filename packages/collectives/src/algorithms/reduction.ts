@@ -3,7 +3,7 @@
  * typed arrays; the tree, recursive-doubling and scan algorithms are written
  * once against this interface.
  */
-import { type Exchange, protocolError } from '../exchange.js';
+import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { type TypedArray, alloc, received } from '../buffers.js';
 import type { Op } from '../ops/op.js';
 
@@ -14,6 +14,8 @@ export interface Reduction<T> {
   wrap(x: T): unknown;
   /** A received message as a partial result (throws if malformed). */
   unwrap(msg: unknown): T;
+  /** Where large partial results may be received (scratch buffers: only when the result is copied out). */
+  into?: Into;
 }
 
 /**
@@ -40,9 +42,10 @@ export function valueReduction(ex: Exchange, op: Op): Reduction<unknown> {
  * into a received array when there is one (it belongs to this call), so the
  * caller's send buffer is never modified and no copy is made up front.
  */
-export function bufferReduction(ex: Exchange, op: Op, model: TypedArray): Reduction<TypedArray> {
+export function bufferReduction(ex: Exchange, op: Op, model: TypedArray, into?: Into): Reduction<TypedArray> {
   const owned = new WeakSet<TypedArray>();
   return {
+    into,
     combine: (a, b) => {
       const out = owned.has(b) ? b : owned.has(a) ? a : alloc(a, a.length);
       owned.add(out);

@@ -4,11 +4,14 @@
  * receives the blocks of its whole subtree from its parent in one message and
  * hands each child the blocks of the child's subtree: ⌈log2 p⌉ rounds.
  */
-import { type Exchange, protocolError } from '../exchange.js';
+import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { ceilPow2, lowBit } from './ranks.js';
 
-/** At the root `blocks` are in relative rank order; every rank gets its own block (undefined after a failure). */
-export async function binomialScatter(ex: Exchange, blocks: readonly unknown[] | undefined): Promise<unknown> {
+/**
+ * At the root `blocks` are in relative rank order; every rank gets its own block (undefined after a failure).
+ * `into`, if given, receives large messages (scratch: only when the caller copies its block out).
+ */
+export async function binomialScatter(ex: Exchange, blocks: readonly unknown[] | undefined, into?: Into): Promise<unknown> {
   const p = ex.size, v = ex.rank;
   let list: readonly unknown[] | undefined = blocks;
   let mask: number;
@@ -17,7 +20,7 @@ export async function binomialScatter(ex: Exchange, blocks: readonly unknown[] |
   } else {
     mask = lowBit(v);
     const want = Math.min(mask, p - v);
-    const got = await ex.recv(v - mask);
+    const got = await ex.recv(v - mask, into);
     if (got !== undefined && !(Array.isArray(got) && got.length === want)) ex.fail(protocolError(ex, `expected ${want} scattered blocks`));
     list = ex.failed ? undefined : (got as unknown[]);
   }

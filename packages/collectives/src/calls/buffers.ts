@@ -4,7 +4,7 @@
  * size rejects with TSMPI_ERR_TRUNCATE on the rank that passed it, and on
  * every rank whose result would have depended on it.
  */
-import { ErrorCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
+import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
 import { bruckAllgather } from '../algorithms/allgather.js';
 import { allreduceBuffer } from '../algorithms/allreduce-buffer.js';
 import { pairwiseAlltoall } from '../algorithms/alltoall.js';
@@ -15,12 +15,18 @@ import { reduceToRoot } from '../algorithms/reduce.js';
 import { bufferReduction } from '../algorithms/reduction.js';
 import { scanBuffer } from '../algorithms/scan.js';
 import { binomialScatter } from '../algorithms/scatter.js';
-import { checkLength, copyInto, copyOf, kindOf, received, typed } from '../buffers.js';
+import { type TypedArray, checkLength, copyInto, copyOf, kindOf, received, typed } from '../buffers.js';
 import { IN_PLACE } from '../constants.js';
 import { type Op, toOp } from '../ops/op.js';
-import type { Exchange } from '../exchange.js';
+import type { Exchange, Into } from '../exchange.js';
 import { blockLength, sameKind, sameShape, sendOrInPlace } from './args.js';
 import { type Host, checkRoot, relativeOrder } from './host.js';
+
+/** Receive a block of `place`'s kind and size straight into `place`. */
+function inPlace(place: TypedArray): Into {
+  const code = binaryCode(place);
+  return (n, enc) => (n === place.byteLength && enc === code ? bytesOf(place) : undefined);
+}
 
 export async function Bcast(c: Host, buf: unknown, root: number): Promise<void> {
   checkRoot(root, c.size, 'Bcast');
@@ -31,7 +37,8 @@ export async function Bcast(c: Host, buf: unknown, root: number): Promise<void> 
   const mine = b && bytesOf(b);
   // Large broadcasts assemble straight into the buffer when it matches the root's.
   const into = (n: number, kind: string) => (b && mine && kind === kindOf(b) && n === mine.byteLength ? mine : undefined);
-  const got = await bcastBytes(ex.rooted(root), isRoot ? mine : undefined, b ? kindOf(b) : '', into);
+  // Messages land in scratch buffers: the bytes are copied into the buffer below.
+  const got = await bcastBytes(ex.rooted(root), isRoot ? mine : undefined, b ? kindOf(b) : '', into, ex.intoScratch);
   if (!isRoot && got && b && mine) {
     ex.attemptLocal(() => {
       if (got.kind !== kindOf(b)) {
@@ -63,7 +70,7 @@ export async function Scatter(c: Host, sendbuf: unknown, recvbuf: unknown, root:
     if (a?.r) copyInto(a.r, a.s.subarray(root * a.n, (root + 1) * a.n));
   } else {
     const r = ex.attemptLocal(() => typed(recvbuf, 'Scatter receive buffer'));
-    const mine = await binomialScatter(ex.rooted(root), undefined);
+    const mine = await binomialScatter(ex.rooted(root), undefined, ex.intoScratch);
     if (mine !== undefined && r) ex.attemptLocal(() => copyInto(r, received(mine, r, r.length, 'Scatter')));
   }
   return ex.finish(undefined);
@@ -75,7 +82,7 @@ export async function Gather(c: Host, sendbuf: unknown, recvbuf: unknown, root: 
   const p = c.size;
   if (c.rank !== root) {
     const s = ex.attempt(() => typed(sendbuf, 'Gather send buffer'));
-    await binomialGather(ex.rooted(root), s);
+    await binomialGather(ex.rooted(root), s, ex.intoScratch);
     return ex.finish(undefined);
   }
   const a = ex.attempt(() => {
@@ -85,7 +92,7 @@ export async function Gather(c: Host, sendbuf: unknown, recvbuf: unknown, root: 
     if (s) { sameKind(s, r, 'Gather'); checkLength(s.length, n, 'Gather send buffer'); }
     return { r, s, n };
   });
-  const list = await binomialGather(ex.rooted(root), null);
+  const list = await binomialGather(ex.rooted(root), null, ex.intoScratch);
   if (a) {
     if (a.s) copyInto(a.r, a.s, root * a.n);
     list?.forEach((b, i) => {
@@ -109,7 +116,7 @@ export async function Allgather(c: Host, sendbuf: unknown, recvbuf: unknown): Pr
   await bruckAllgather(ex, {
     get: (i) => a!.r.subarray(i * a!.n, (i + 1) * a!.n),
     put: (i, b) => copyInto(a!.r, received(b, a!.r, a!.n, 'Allgather'), i * a!.n),
-  });
+  }, ex.intoScratch);
   return ex.finish(undefined);
 }
 
@@ -129,6 +136,8 @@ export async function Alltoall(c: Host, sendbuf: unknown, recvbuf: unknown): Pro
     ex,
     (dest) => a!.s.subarray(dest * a!.n, (dest + 1) * a!.n),
     (src, b) => copyInto(a!.r, received(b, a!.r, a!.n, 'Alltoall'), src * a!.n),
+    // Each block straight into its place in the receive buffer.
+    (src) => a && inPlace(a.r.subarray(src * a.n, (src + 1) * a.n)),
   );
   return ex.finish(undefined);
 }
@@ -145,7 +154,8 @@ export async function Reduce(c: Host, sendbuf: unknown, recvbuf: unknown, op: un
     o.checkUnits(s.length);
     return { r, s };
   });
-  const red = bufferReduction(ex, o, a?.s ?? new Uint8Array(0));
+  // Partial results arrive in scratch buffers: the root copies the result into its buffer.
+  const red = bufferReduction(ex, o, a?.s ?? new Uint8Array(0), ex.intoScratch);
   const result = await reduceToRoot(ex, root, a?.s, red, o.commute);
   if (isRoot && result && a?.r && !ex.failed) copyInto(a.r, result);
   return ex.finish(undefined);

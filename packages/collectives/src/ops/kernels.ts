@@ -32,11 +32,28 @@ export function elementKernel(name: string, expr: string, integerOnly = false): 
       }
       const big = isBigKind(out);
       const e = expr.replaceAll('ONE', big ? '1n' : '1').replaceAll('ZERO', big ? '0n' : '0');
-      k = new Function('lo', 'hi', 'out', `/* ${key} */ for (let i = 0, n = out.length; i < n; i++) { const a = lo[i], b = hi[i]; out[i] = ${e}; }`) as Kernel;
+      k = new Function('lo', 'hi', 'out', `/* ${key} */ ${unrolled(e)}`) as Kernel;
       compiled.set(key, k);
     }
     k(lo, hi, out);
   };
+}
+
+/**
+ * The loop of an element kernel, four elements per iteration: all reads of a
+ * group come before its writes (so `out` may still be `lo` or `hi`). V8 loads
+ * and checks each typed array's base and length around every access; four at
+ * a time it runs a 64K-element Float64Array SUM in about 6 cycles per element
+ * instead of 9-12 (perf stat, Node 20 on this machine kind).
+ */
+function unrolled(expr: string): string {
+  const lane = (j: number) => expr.replace(/\b([ab])\b/g, `$1${j}`);
+  const at = (j: number) => (j === 0 ? 'i' : `i + ${j}`);
+  const reads = [0, 1, 2, 3].map((j) => `a${j} = lo[${at(j)}], b${j} = hi[${at(j)}]`).join(', ');
+  const writes = [0, 1, 2, 3].map((j) => `out[${at(j)}] = ${lane(j)};`).join(' ');
+  return `const n = out.length; let i = 0;
+    for (; i + 3 < n; i += 4) { const ${reads}; ${writes} }
+    for (; i < n; i++) { const a = lo[i], b = hi[i]; out[i] = ${expr}; }`;
 }
 
 /**

@@ -129,14 +129,17 @@ export class Comm {
   /**
    * @internal irecv without a Request, for the collectives: `deliver` gets
    * the decoded value (null from PROC_NULL), or `failed` the error, when the
-   * message matches. Throws at once on a bad argument.
+   * message matches. Throws at once on a bad argument. `into`, if given, may
+   * name where a large message's payload (any encoding) is received in place
+   * (see Posted.into): the value is then decoded from those bytes. Returns a
+   * function that withdraws the receive if it has not matched yet (true then).
    */
-  recvNow(source: number, tag: number, deliver: (value: unknown) => void, failed: (err: unknown) => void): void {
+  recvNow(source: number, tag: number, deliver: (value: unknown) => void, failed: (err: unknown) => void, into?: (byteLength: number, enc: number) => Bytes | undefined): () => boolean {
     this.alive();
     const s = checkSource(source, this.size);
     const t = checkTag(tag, true);
-    if (s === PROC_NULL) { deliver(null); return; }
-    this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+    if (s === PROC_NULL) { deliver(null); return () => false; }
+    return this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
       let v: unknown;
       try {
         v = this.decode(m);
@@ -145,7 +148,7 @@ export class Comm {
         return;
       }
       deliver(v);
-    });
+    }, into);
   }
 
   /** Receive a value. `status`, if given, is filled with source, tag and byte count. */
