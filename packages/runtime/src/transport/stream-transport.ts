@@ -12,6 +12,7 @@ import { encodeFrameHead, INLINE_PAYLOAD_BYTES } from '../wire/frame-encoder.js'
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
+import { readDirectly } from './reused-reads.js';
 import { type Card, SENT, type Transport, type TransportEvents } from './transport.js';
 
 /** The part that differs between stream kinds: how to listen and how to dial. */
@@ -82,15 +83,16 @@ export class StreamTransport implements Transport {
       if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
       this.o.events.onFrame(header, payload, claim);
     }, this.o.maxPayload, undefined, (header, n) => (header.src === peer ? this.o.events.claim?.(header, n) : undefined));
-    const feed = (chunk: Uint8Array) => {
+    const feed = (chunk: Uint8Array, n: number) => {
       try {
-        decoder.push(chunk);
+        decoder.push(chunk, 0, n);
       } catch (err) {
         stream.destroy();
         this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
       }
     };
-    stream.on('data', feed);
+    // Net sockets hand their reads straight to the decoder; other streams (ws) through 'data'.
+    if (!readDirectly(stream, feed)) stream.on('data', (chunk: Uint8Array) => feed(chunk, chunk.length));
     stream.on('close', () => {
       // Cut in the middle of a frame: never wait for the rest of a message that cannot come.
       if (!decoder.idle && !decoder.broken && !this.closing) {
@@ -100,7 +102,7 @@ export class StreamTransport implements Transport {
       const l = this.out.get(peer);
       if (l?.stream === stream) this.out.delete(peer);
     });
-    if (rest.length) feed(rest);
+    if (rest.length) feed(rest, rest.length);
   }
 
   private link(dest: number): OutLink {

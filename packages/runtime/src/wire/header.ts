@@ -76,10 +76,10 @@ export function packHeader(h: FrameHeader): Buffer {
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-/** True when `b` is the fixed layout (see FIXED_HEADER_BYTES). */
-function isFixed(b: Uint8Array): boolean {
-  if (b.length !== FIXED_HEADER_BYTES || b[0] !== FIXARRAY_6) return false;
-  for (let at = 1; at < FIXED_HEADER_BYTES; at += 5) if (b[at] !== INT32) return false;
+/** True when the `len` bytes at `at` are the fixed layout (see FIXED_HEADER_BYTES). */
+function isFixed(b: Uint8Array, at: number, len: number): boolean {
+  if (len !== FIXED_HEADER_BYTES || b[at] !== FIXARRAY_6) return false;
+  for (let i = at + 1; i < at + FIXED_HEADER_BYTES; i += 5) if (b[i] !== INT32) return false;
   return true;
 }
 
@@ -87,8 +87,8 @@ function isFixed(b: Uint8Array): boolean {
 const int32At = (b: Uint8Array, at: number) => (b[at + 1]! << 24) | (b[at + 2]! << 16) | (b[at + 3]! << 8) | b[at + 4]!;
 
 /** The fixed layout, read straight into the header (no intermediate array: once per message). */
-function readFixed(b: Uint8Array): FrameHeader {
-  return { kind: int32At(b, 1) as FrameKind, ctx: int32At(b, 6), src: int32At(b, 11), tag: int32At(b, 16), enc: int32At(b, 21), depth: int32At(b, 26) };
+function readFixed(b: Uint8Array, at: number): FrameHeader {
+  return { kind: int32At(b, at + 1) as FrameKind, ctx: int32At(b, at + 6), src: int32At(b, at + 11), tag: int32At(b, at + 16), enc: int32At(b, at + 21), depth: int32At(b, at + 26) };
 }
 
 /** Any other msgpack form of `[kind, ctx, src, tag, enc, depth]`. */
@@ -106,8 +106,9 @@ function readGeneral(bytes: Uint8Array): FrameHeader {
   return { kind: kind as FrameKind, ctx: ctx!, src: src!, tag: tag!, enc: enc!, depth: depth! };
 }
 
-export function unpackHeader(bytes: Uint8Array): FrameHeader {
-  const h = isFixed(bytes) ? readFixed(bytes) : readGeneral(bytes);
+/** The header in the `len` bytes of `bytes` at `at` (all of them by default), checked. */
+export function unpackHeader(bytes: Uint8Array, at = 0, len = bytes.length - at): FrameHeader {
+  const h = isFixed(bytes, at, len) ? readFixed(bytes, at) : readGeneral(bytes.subarray(at, at + len));
   if (!KINDS.has(h.kind)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown frame kind ${h.kind}: the peer is not a compatible tsmpi rank`);
   if (!ENCODINGS.has(h.enc)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown payload encoding ${h.enc}: the peer is not a compatible tsmpi rank`);
   return h;
