@@ -136,7 +136,7 @@ export class Comm {
     const s = checkSource(source, this.size);
     const t = checkTag(tag, true);
     if (s === PROC_NULL) { deliver(null); return; }
-    this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+    this.engine.receive(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
       let v: unknown;
       try {
         v = this.decode(m);
@@ -160,7 +160,7 @@ export class Comm {
         return Promise.resolve(null as T);
       }
       return new Promise<T>((resolve, reject) => {
-        this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+        this.engine.receive(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
           let v: T;
           try {
             v = this.decode(m) as T;
@@ -267,7 +267,7 @@ export class Comm {
         return Promise.resolve(st);
       }
       return new Promise<Status>((resolve, reject) => {
-        this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+        this.engine.receive(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
           const info = this.statusOf(m);
           try {
             this.copyToBuffer(dst, m);

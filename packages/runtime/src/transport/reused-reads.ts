@@ -30,18 +30,21 @@ export const READ_BUFFER_BYTES = 64 * 1024;
 /** Takes each read: the first `n` bytes of `buf`, valid only during the call. */
 export type ReadSink = (buf: Buffer, n: number) => void;
 
-/** The socket's reader, once one took the reads over (null: reads go to 'data' events). */
-const SINK = Symbol('tsmpi.readSink');
-type Reusing = net.Socket & { [SINK]: ReadSink | null };
+/**
+ * Where a socket's reads go: its reader once one took them over, else (null)
+ * 'data' events. An object of its own, kept beside the socket: sockets have
+ * many shapes, so a field on the socket would be a slow lookup on every read.
+ */
+interface Route { sink: ReadSink | null }
+const routes = new WeakMap<object, Route>();
 
-/** The `onread` option: every read to the socket's sink, or else as a 'data' event of `socket()`. */
-function emitReads(socket: () => Reusing, bytes: number): net.OnReadOpts {
+/** The `onread` option: every read to the route's sink, or else as a 'data' event of `socket()`. */
+function emitReads(socket: () => net.Socket, route: Route, bytes: number): net.OnReadOpts {
   return {
     buffer: Buffer.allocUnsafe(bytes),
     callback: (n, buf) => {
-      const s = socket();
-      const sink = s[SINK];
-      if (sink) sink(buf as Buffer, n); else s.emit('data', (buf as Buffer).subarray(0, n));
+      const sink = route.sink;
+      if (sink) sink(buf as Buffer, n); else socket().emit('data', (buf as Buffer).subarray(0, n));
       // Not emit()'s result: false (no listener) would stop reading for good.
       return true;
     },
@@ -53,15 +56,17 @@ function emitReads(socket: () => Reusing, bytes: number): net.OnReadOpts {
  * it is a socket of this module; false (nothing changed) for any other stream.
  */
 export function readDirectly(stream: object, sink: ReadSink): boolean {
-  if (!(SINK in stream)) return false;
-  (stream as Reusing)[SINK] = sink;
+  const route = routes.get(stream);
+  if (!route) return false;
+  route.sink = sink;
   return true;
 }
 
 /** `net.connect(options)` with reused reads. */
 export function dialReusingReads(options: net.TcpNetConnectOpts | net.IpcNetConnectOpts, bytes = READ_BUFFER_BYTES): net.Socket {
-  const s = net.connect({ ...options, onread: emitReads(() => s, bytes) }) as Reusing;
-  s[SINK] = null;
+  const route: Route = { sink: null };
+  const s: net.Socket = net.connect({ ...options, onread: emitReads(() => s, route, bytes) });
+  routes.set(s, route);
   return s;
 }
 
@@ -80,7 +85,8 @@ export function adoptReusingReads(accepted: net.Socket, bytes = READ_BUFFER_BYTE
   // shell: that closes nothing, and frees the server's count of open connections.
   old._handle = null;
   old.destroy();
-  const s = new net.Socket({ handle, readable: true, writable: true, onread: emitReads(() => s, bytes) } as net.SocketConstructorOpts) as Reusing;
-  s[SINK] = null;
+  const route: Route = { sink: null };
+  const s: net.Socket = new net.Socket({ handle, readable: true, writable: true, onread: emitReads(() => s, route, bytes) } as net.SocketConstructorOpts);
+  routes.set(s, route);
   return s;
 }
