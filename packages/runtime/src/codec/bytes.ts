@@ -24,12 +24,19 @@ export const WINDOW_BYTES = 2 ** 30;
  */
 export const SMALL_PAYLOAD_BYTES = 1024;
 const SLAB_BYTES = 64 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
+/**
+ * Every slab ever made, marked exactly: a program's own ArrayBuffer of the
+ * same size is never taken for one (its views must reach the program as they are).
+ */
+const slabs = new WeakSet<ArrayBufferLike>();
+const newSlab = (): ArrayBuffer => { const b = new ArrayBuffer(SLAB_BYTES); slabs.add(b); return b; };
+let slab = newSlab();
 let slabUsed = 0;
 
 /** True when `b` lives in a shared slab (so views of it must not reach the program). */
 export function inSlab(b: Bytes): boolean {
-  return b.byteLength <= SMALL_PAYLOAD_BYTES && b.buffer.byteLength === SLAB_BYTES;
+  // The size test first: it rules out almost every other buffer without the set lookup.
+  return b.buffer.byteLength === SLAB_BYTES && slabs.has(b.buffer);
 }
 
 /**
@@ -42,7 +49,7 @@ export function inSlab(b: Bytes): boolean {
 export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
   if (n > maxView) return { buffer: new ArrayBuffer(n), byteOffset: 0, byteLength: n };
   if (n <= SMALL_PAYLOAD_BYTES) {
-    if (slabUsed + n > SLAB_BYTES) { slab = new ArrayBuffer(SLAB_BYTES); slabUsed = 0; }
+    if (slabUsed + n > SLAB_BYTES) { slab = newSlab(); slabUsed = 0; }
     const b = new Uint8Array(slab, slabUsed, n);
     slabUsed += Math.ceil(n / 8) * 8 || 8;
     return b;

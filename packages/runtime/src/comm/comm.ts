@@ -163,7 +163,7 @@ export class Comm {
         return Promise.resolve(null as T);
       }
       return new Promise<T>((resolve, reject) => {
-        this.engine.post(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+        this.engine.receive(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
           let v: T;
           try {
             v = this.decode(m) as T;
@@ -238,8 +238,10 @@ export class Comm {
 
   /** Send the raw bytes of a typed array (any kind), Buffer or ArrayBuffer. */
   Send(buf: BufferArg, dest: number, tag = 0): Promise<void> {
+    // The blocking form needs no Request (as send()): the engine's promise, settled at once when small.
     try {
-      return this.Isend(buf, dest, tag).wait() as Promise<void>;
+      checkBuffer(buf, 'Send buffer');
+      return this.sendNow(buf, dest, tag);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -256,9 +258,31 @@ export class Comm {
    * Resolves with the Status.
    */
   Recv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<Status> {
+    // The blocking form needs no Request (as recv()): one promise, settled where the message matches.
     try {
+      const dst = checkBuffer(buf, 'Recv buffer');
+      this.alive();
+      const s = checkSource(source, this.size);
+      const t = checkTag(tag, true);
       const st = status ?? new Status();
-      return this.Irecv(buf, source, tag).wait(st).then(() => st);
+      if (s === PROC_NULL) {
+        st.assign({ source: PROC_NULL, tag: ANY_TAG, count: 0 });
+        return Promise.resolve(st);
+      }
+      return new Promise<Status>((resolve, reject) => {
+        this.engine.receive(this.context, s === ANY_SOURCE ? ANY_SOURCE : this.group[s]!, t, (m) => {
+          const info = this.statusOf(m);
+          try {
+            this.copyToBuffer(dst, m);
+          } catch (err) {
+            st.assign({ ...info, error: (err as { code?: string }).code });
+            reject(err);
+            return;
+          }
+          st.assign(info);
+          resolve(st);
+        }, this.claimFor(dst));
+      });
     } catch (e) {
       return Promise.reject(e);
     }
@@ -266,18 +290,25 @@ export class Comm {
 
   Irecv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG): Request<undefined> {
     const dst = checkBuffer(buf, 'Recv buffer');
-    return this.post(source, tag, (m) => {
-      const bytes = messageBytes(m.enc, m.payload);
-      if (!bytes) {
-        throw tsmpiError(ErrorCode.BUFFER, `the message from rank ${this.localRank(m.src)} (tag ${m.tag}) is a value sent with send(), not a buffer; receive it with recv()`);
-      }
-      if (bytes.byteLength > dst.byteLength) {
-        throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.localRank(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
-      }
-      // A large message claimed by this receive was written into `dst` already.
-      if (bytes.buffer !== dst.buffer || bytes.byteOffset !== dst.byteOffset) copyInto(dst, windows(bytes));
-      return undefined;
-    }, undefined, (byteLength, enc) => (enc !== Encoding.VALUE && byteLength <= dst.byteLength ? prefix(dst, byteLength) : undefined));
+    return this.post(source, tag, (m) => { this.copyToBuffer(dst, m); return undefined; }, undefined, this.claimFor(dst));
+  }
+
+  /** Put a matched message's bytes into a receive buffer (in place already when the receive claimed it). */
+  private copyToBuffer(dst: Bytes, m: Message): void {
+    const bytes = messageBytes(m.enc, m.payload);
+    if (!bytes) {
+      throw tsmpiError(ErrorCode.BUFFER, `the message from rank ${this.localRank(m.src)} (tag ${m.tag}) is a value sent with send(), not a buffer; receive it with recv()`);
+    }
+    if (bytes.byteLength > dst.byteLength) {
+      throw tsmpiError(ErrorCode.TRUNCATE, `message of ${bytes.byteLength} bytes from rank ${this.localRank(m.src)} (tag ${m.tag}) does not fit the receive buffer of ${dst.byteLength} bytes; pass a larger buffer (probe() tells the size first)`);
+    }
+    // A large message claimed by this receive was written into `dst` already.
+    if (bytes.buffer !== dst.buffer || bytes.byteOffset !== dst.byteOffset) copyInto(dst, windows(bytes));
+  }
+
+  /** Where a receive into `dst` takes a binary message in place (see Posted.into). */
+  private claimFor(dst: Bytes): (byteLength: number, enc: number) => Bytes | undefined {
+    return (byteLength, enc) => (enc !== Encoding.VALUE && byteLength <= dst.byteLength ? prefix(dst, byteLength) : undefined);
   }
 
   /** Buffer-mode sendrecv: send `sendbuf`, receive into `recvbuf`. */

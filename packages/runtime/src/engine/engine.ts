@@ -9,7 +9,7 @@ import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import { typedArrayByCode } from '../codec/typed-arrays.js';
 import { type Claim, SENT, type Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
-import { hold } from './keep-alive.js';
+import { hold, keep, letGo } from './keep-alive.js';
 import { Matcher, type Posted, type Probe } from './matcher.js';
 import type { Message } from './message.js';
 import type { WaitReport } from '../launch/control-messages.js';
@@ -113,15 +113,27 @@ export class Engine {
   /**
    * Post a receive. The delivery callback runs synchronously at match time.
    * `into` offers a buffer to receive a large binary message in place (Posted.into).
+   * Returns the receive's cancel function (false once matched).
    */
   post(ctx: number, source: number, tag: number, deliver: (m: Message) => void, into?: Posted['into']): () => boolean {
-    const release = hold();
-    const posted: Posted = {
-      source, tag, since: performance.now(), into,
-      deliver: (m) => { release(); this.clock = Math.max(this.clock, m.depth); deliver(m); },
+    const r = this.receive(ctx, source, tag, deliver, into);
+    if (!r) return () => false;
+    return () => {
+      if (!this.matcher(ctx).cancel(r)) return false;
+      letGo();
+      return true;
     };
-    const cancel = this.matcher(ctx).post(posted);
-    return () => { const c = cancel(); if (c) release(); return c; };
+  }
+
+  /**
+   * Post a receive that is never cancelled (the blocking forms and the
+   * collectives): no cancel function is made. Returns the queued receive,
+   * or undefined when it matched at once.
+   */
+  receive(ctx: number, source: number, tag: number, deliver: (m: Message) => void, into?: Posted['into']): Posted | undefined {
+    keep();
+    const r = new Receive(this, source, tag, deliver, into);
+    return this.matcher(ctx).match(r) ? undefined : r;
   }
 
   peek(ctx: number, source: number, tag: number): Message | undefined {
@@ -154,5 +166,28 @@ export class Engine {
       }
     }
     return { ops };
+  }
+}
+
+/**
+ * A posted receive: one object per receive (no closures), which keeps the
+ * process alive until it matches and advances the logical clock when it does.
+ */
+class Receive implements Posted {
+  /** When it was posted, for the wait report. */
+  readonly since = performance.now();
+
+  constructor(
+    private readonly engine: Engine,
+    readonly source: number,
+    readonly tag: number,
+    private readonly then: (m: Message) => void,
+    readonly into: Posted['into'],
+  ) {}
+
+  deliver(m: Message): void {
+    letGo();
+    if (m.depth > this.engine.clock) this.engine.clock = m.depth;
+    this.then(m);
   }
 }

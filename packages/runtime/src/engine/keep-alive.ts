@@ -6,15 +6,26 @@
 let holds = 0;
 let timer: NodeJS.Timeout | undefined;
 
-export function hold(): () => void {
+/** Keep the process alive until a matching `letGo()` (no closure: the per-receive form). */
+export function keep(): void {
   if (holds++ === 0) {
     timer ??= setInterval(() => {}, 1 << 30);
     timer.ref();
   }
+}
+
+/** Undo one `keep()`. */
+export function letGo(): void {
+  if (--holds === 0) timer?.unref();
+}
+
+/** `keep()`, and the function that undoes it (once, however often it is called). */
+export function hold(): () => void {
+  keep();
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--holds === 0) timer?.unref();
+    letGo();
   };
 }

@@ -42,7 +42,8 @@ export class Matcher {
     for (let i = 0; i < this.posted.length; i++) {
       const p = this.posted[i]!;
       if (matches(m, p.source, p.tag)) {
-        this.posted.splice(i, 1);
+        // Mostly the first (a receive posted ahead of its message): shift() is cheaper than splice().
+        if (i === 0) this.posted.shift(); else this.posted.splice(i, 1);
         p.deliver(m);
         return;
       }
@@ -80,19 +81,28 @@ export class Matcher {
 
   /** Match now or queue the receive. Returns a cancel function (false if already matched). */
   post(p: Posted): () => boolean {
+    if (this.match(p)) return () => false;
+    return () => this.cancel(p);
+  }
+
+  /** Match now (true: delivered) or queue the receive (false); no cancel function to allocate. */
+  match(p: Posted): boolean {
     const i = this.find(p.source, p.tag);
     if (i >= 0) {
       const [m] = this.unexpected.splice(i, 1);
       p.deliver(m!);
-      return () => false;
+      return true;
     }
     this.posted.push(p);
-    return () => {
-      const j = this.posted.indexOf(p);
-      if (j < 0) return false;
-      this.posted.splice(j, 1);
-      return true;
-    };
+    return false;
+  }
+
+  /** Remove a queued receive; false if it is not queued (already matched or cancelled). */
+  cancel(p: Posted): boolean {
+    const j = this.posted.indexOf(p);
+    if (j < 0) return false;
+    this.posted.splice(j, 1);
+    return true;
   }
 
   peek(source: number, tag: number): Message | undefined {

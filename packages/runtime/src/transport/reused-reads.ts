@@ -8,11 +8,12 @@
  * the resting RSS. Node's `onread` option makes a socket read into one given
  * buffer instead (measured peak: the message + 4 MiB).
  *
- * Everything above the socket keeps reading through 'data' events, which these
- * sockets emit themselves, one per read, as a view of the reused buffer: **the
+ * Until a reader takes the reads over (`readDirectly`), these sockets emit
+ * them as 'data' events, one per read, as a view of the reused buffer: **the
  * view is valid only during the event** (the next read overwrites it). Every
- * listener must copy what it keeps; the frame decoder and the handshake's
- * reader do.
+ * listener must copy what it keeps; the handshake's reader does. Once a
+ * connection is authenticated, the frame decoder takes the reads straight from
+ * the `onread` callback (no view, no event: both cost per message).
  *
  * `onread` is an option of sockets a process creates (`net.connect`,
  * `new net.Socket`), not of those `net.Server` accepts. An accepted socket's
@@ -26,21 +27,46 @@ import net from 'node:net';
 /** Size of each connection's read buffer: what Node reads at once by default. */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
-/** The `onread` option that emits every read as a 'data' event of `socket()` (a view, valid during the event). */
-function emitReads(socket: () => net.Socket, bytes: number): net.OnReadOpts {
+/** Takes each read: the first `n` bytes of `buf`, valid only during the call. */
+export type ReadSink = (buf: Buffer, n: number) => void;
+
+/**
+ * Where a socket's reads go: its reader once one took them over, else (null)
+ * 'data' events. An object of its own, kept beside the socket: sockets have
+ * many shapes, so a field on the socket would be a slow lookup on every read.
+ */
+interface Route { sink: ReadSink | null }
+const routes = new WeakMap<object, Route>();
+
+/** The `onread` option: every read to the route's sink, or else as a 'data' event of `socket()`. */
+function emitReads(socket: () => net.Socket, route: Route, bytes: number): net.OnReadOpts {
   return {
     buffer: Buffer.allocUnsafe(bytes),
     callback: (n, buf) => {
-      socket().emit('data', (buf as Buffer).subarray(0, n));
+      const sink = route.sink;
+      if (sink) sink(buf as Buffer, n); else socket().emit('data', (buf as Buffer).subarray(0, n));
       // Not emit()'s result: false (no listener) would stop reading for good.
       return true;
     },
   };
 }
 
+/**
+ * Hand every further read of `stream` to `sink` instead of 'data' events, if
+ * it is a socket of this module; false (nothing changed) for any other stream.
+ */
+export function readDirectly(stream: object, sink: ReadSink): boolean {
+  const route = routes.get(stream);
+  if (!route) return false;
+  route.sink = sink;
+  return true;
+}
+
 /** `net.connect(options)` with reused reads. */
 export function dialReusingReads(options: net.TcpNetConnectOpts | net.IpcNetConnectOpts, bytes = READ_BUFFER_BYTES): net.Socket {
-  const s: net.Socket = net.connect({ ...options, onread: emitReads(() => s, bytes) });
+  const route: Route = { sink: null };
+  const s: net.Socket = net.connect({ ...options, onread: emitReads(() => s, route, bytes) });
+  routes.set(s, route);
   return s;
 }
 
@@ -59,6 +85,8 @@ export function adoptReusingReads(accepted: net.Socket, bytes = READ_BUFFER_BYTE
   // shell: that closes nothing, and frees the server's count of open connections.
   old._handle = null;
   old.destroy();
-  const s: net.Socket = new net.Socket({ handle, readable: true, writable: true, onread: emitReads(() => s, bytes) } as net.SocketConstructorOpts);
+  const route: Route = { sink: null };
+  const s: net.Socket = new net.Socket({ handle, readable: true, writable: true, onread: emitReads(() => s, route, bytes) } as net.SocketConstructorOpts);
+  routes.set(s, route);
   return s;
 }

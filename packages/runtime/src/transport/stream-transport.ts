@@ -6,12 +6,16 @@
  * that came first — so every (sender, receiver) pair stays in order without
  * tie-breaking between simultaneous connects.
  */
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { CLAIM_MIN_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { encodeFrameHead, INLINE_PAYLOAD_BYTES } from '../wire/frame-encoder.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
+import { Direct, writeDirect } from './direct-writes.js';
+import { readDirectly } from './reused-reads.js';
 import { type Card, SENT, type Transport, type TransportEvents } from './transport.js';
 
 /** The part that differs between stream kinds: how to listen and how to dial. */
@@ -34,6 +38,9 @@ export interface StreamTransportOptions {
 }
 
 interface OutLink { ready: Promise<Duplex>; stream?: Duplex }
+
+/** The parts left to write after an inline frame: none (one shared empty list, not one per message). */
+const NO_PARTS: readonly Uint8Array[] = [];
 
 
 export class StreamTransport implements Transport {
@@ -81,16 +88,17 @@ export class StreamTransport implements Transport {
     const decoder = new FrameDecoder((header, payload, claim) => {
       if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
       this.o.events.onFrame(header, payload, claim);
-    }, this.o.maxPayload, undefined, (header, n) => (header.src === peer ? this.o.events.claim?.(header, n) : undefined));
-    const feed = (chunk: Uint8Array) => {
+    }, this.o.maxPayload, undefined, (header, n) => (n >= CLAIM_MIN_BYTES && header.src === peer ? this.o.events.claim?.(header, n) : undefined));
+    const feed = (chunk: Uint8Array, n: number) => {
       try {
-        decoder.push(chunk);
+        decoder.push(chunk, 0, n);
       } catch (err) {
         stream.destroy();
         this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
       }
     };
-    stream.on('data', feed);
+    // Net sockets hand their reads straight to the decoder; other streams (ws) through 'data'.
+    if (!readDirectly(stream, feed)) stream.on('data', (chunk: Uint8Array) => feed(chunk, chunk.length));
     stream.on('close', () => {
       // Cut in the middle of a frame: never wait for the rest of a message that cannot come.
       if (!decoder.idle && !decoder.broken && !this.closing) {
@@ -100,7 +108,7 @@ export class StreamTransport implements Transport {
       const l = this.out.get(peer);
       if (l?.stream === stream) this.out.delete(peer);
     });
-    if (rest.length) feed(rest);
+    if (rest.length) feed(rest, rest.length);
   }
 
   private link(dest: number): OutLink {
@@ -136,7 +144,7 @@ export class StreamTransport implements Transport {
     const link = this.link(dest);
     const small = byteLength <= INLINE_PAYLOAD_BYTES;
     const head = encodeFrameHead(header, byteLength, small ? parts : undefined);
-    const rest = small ? [] : parts;
+    const rest = small ? NO_PARTS : parts;
     if (link.stream) return this.write(link.stream, head, rest, small);
     this.unwritten++;
     return link.ready.then(
@@ -157,12 +165,16 @@ export class StreamTransport implements Transport {
    * to the caller's memory, so it resolves at once; otherwise on completion.
    */
   private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[], inline: boolean): Promise<void> {
-    this.unwritten++;
     if (inline) {
       // The common small message: one buffer of our own, nothing to wait for (no promise of its own).
-      s.write(head, this.settleWrite);
+      // Straight to the socket's handle when its Writable is empty (direct-writes.ts).
+      const d = writeDirect(s as net.Socket, head, this.settleWrite);
+      if (d === Direct.WRITTEN) return SENT;
+      this.unwritten++;
+      if (d === Direct.NO) s.write(head, this.settleWrite);
       return SENT;
     }
+    this.unwritten++;
     return new Promise((resolve, reject) => {
       const done = (err?: Error | null) => {
         this.settle();

@@ -12,6 +12,19 @@ import type { Claim } from '../transport/transport.js';
 
 const State = { PREFIX: 0, HEADER: 1, PAYLOAD: 2 } as const;
 
+const u32le = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
+/** Below this many bytes a loop copies faster than making a view to set() from. */
+const LOOP_COPY_BYTES = 32;
+
+function copyBytes(src: Uint8Array, from: number, n: number, dst: Uint8Array, at: number): void {
+  if (n <= LOOP_COPY_BYTES) {
+    for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
+  } else {
+    dst.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), at);
+  }
+}
+
 export type FrameHandler = (header: FrameHeader, payload: Bytes, claim?: Claim) => void;
 /** Asked once a frame's header is read: where its payload should go (undefined: a fresh buffer). */
 export type FrameClaimer = (header: FrameHeader, byteLength: number) => Claim | undefined;
@@ -42,11 +55,15 @@ export class FrameDecoder {
     private readonly claimer?: FrameClaimer,
   ) {}
 
-  /** Feed bytes; throws a TSMPI_ERR_PROTOCOL error on garbage (the caller drops the connection). */
-  push(chunk: Uint8Array): void {
+  /**
+   * Feed the bytes of `chunk` from `start` to `end` (all of it by default);
+   * throws a TSMPI_ERR_PROTOCOL error on garbage (the caller drops the
+   * connection). Nothing of `chunk` is kept: it may be overwritten after the call.
+   */
+  push(chunk: Uint8Array, start = 0, end = chunk.length): void {
     if (this.failed) return;
     try {
-      this.consume(chunk);
+      this.consume(chunk, start, end);
     } catch (err) {
       this.failed = true;
       throw err;
@@ -59,46 +76,70 @@ export class FrameDecoder {
   /** True when the stream ended between frames (a clean end). */
   get idle(): boolean { return this.state === State.PREFIX && this.have === 0; }
 
-  private consume(chunk: Uint8Array): void {
-    let off = 0;
-    while (off < chunk.length) {
+  private consume(chunk: Uint8Array, start: number, end: number): void {
+    let off = start;
+    while (off < end) {
       if (this.state === State.PAYLOAD) {
         let win = this.window!;
         if (this.filled - this.windowStart === win.byteLength) win = this.nextWindow();
-        const n = Math.min(chunk.length - off, this.windowStart + win.byteLength - this.filled);
-        win.set(chunk.subarray(off, off + n), this.filled - this.windowStart);
+        const n = Math.min(end - off, this.windowStart + win.byteLength - this.filled);
+        copyBytes(chunk, off, n, win, this.filled - this.windowStart);
         this.filled += n; off += n;
         if (this.filled === this.payloadLen) this.emit();
         continue;
       }
+      if (this.state === State.PREFIX && this.have === 0 && end - off >= FRAME_PREFIX_BYTES) {
+        // The usual case: the whole prefix, and mostly the header, in this chunk: read in place (no copy).
+        this.readPrefix(chunk, off);
+        off += FRAME_PREFIX_BYTES;
+        if (end - off >= this.headerLen) {
+          this.startPayload(unpackHeader(chunk, off, this.headerLen));
+          off += this.headerLen;
+        } else {
+          this.state = State.HEADER;
+          this.have = FRAME_PREFIX_BYTES;
+        }
+        continue;
+      }
+      // A prefix or header cut between chunks: gathered in `small`.
       const want = this.state === State.PREFIX ? FRAME_PREFIX_BYTES : FRAME_PREFIX_BYTES + this.headerLen;
-      const n = Math.min(chunk.length - off, want - this.have);
-      this.small.set(chunk.subarray(off, off + n), this.have);
+      const n = Math.min(end - off, want - this.have);
+      copyBytes(chunk, off, n, this.small, this.have);
       this.have += n; off += n;
       if (this.have < want) continue;
       if (this.state === State.PREFIX) {
-        this.headerLen = this.small.readUInt32LE(0);
-        this.payloadLen = this.small.readUInt32LE(4) + this.small.readUInt32LE(8) * 0x100000000;
-        if (this.headerLen === 0 || this.headerLen > MAX_HEADER_BYTES) {
-          throw tsmpiError(ErrorCode.PROTOCOL, `frame header of ${this.headerLen} bytes (limit ${MAX_HEADER_BYTES}): the peer is not a compatible tsmpi rank`);
-        }
-        if (this.payloadLen > this.maxPayload) {
-          throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes exceeds the limit of ${this.maxPayload} (raise TSMPI_MAX_MESSAGE if this is intended)`);
-        }
+        this.readPrefix(this.small, 0);
         this.state = State.HEADER;
       } else {
-        this.header = unpackHeader(this.small.subarray(FRAME_PREFIX_BYTES, want));
-        // A fresh, zero-offset buffer: every typed-array view into it is aligned.
-        // Straight into a waiting receive's buffer when one claims it, else a fresh buffer.
-        this.claim = this.payloadLen > 0 ? this.claimer?.(this.header, this.payloadLen) : undefined;
-        const payload = this.claim?.bytes ?? allocBytes(this.payloadLen, this.views.max);
-        this.payload = payload;
-        this.filled = 0;
-        this.windowStart = 0;
-        this.window = isUint8(payload) ? payload : new Uint8Array(payload.buffer, payload.byteOffset, Math.min(this.views.window, this.payloadLen));
-        if (this.payloadLen === 0) this.emit(); else this.state = State.PAYLOAD;
+        this.startPayload(unpackHeader(this.small, FRAME_PREFIX_BYTES, this.headerLen));
       }
     }
+  }
+
+  /** Read and check the lengths at `at` (before anything is allocated for them). */
+  private readPrefix(b: Uint8Array, at: number): void {
+    this.headerLen = u32le(b, at);
+    this.payloadLen = u32le(b, at + 4) + u32le(b, at + 8) * 0x100000000;
+    if (this.headerLen === 0 || this.headerLen > MAX_HEADER_BYTES) {
+      throw tsmpiError(ErrorCode.PROTOCOL, `frame header of ${this.headerLen} bytes (limit ${MAX_HEADER_BYTES}): the peer is not a compatible tsmpi rank`);
+    }
+    if (this.payloadLen > this.maxPayload) {
+      throw tsmpiError(ErrorCode.PROTOCOL, `frame payload of ${this.payloadLen} bytes exceeds the limit of ${this.maxPayload} (raise TSMPI_MAX_MESSAGE if this is intended)`);
+    }
+  }
+
+  /** The header is read: find the payload's destination, or hand over a frame without payload. */
+  private startPayload(header: FrameHeader): void {
+    this.header = header;
+    // Straight into a waiting receive's buffer when one claims it, else fresh bytes
+    // (8-byte aligned: every typed-array view into them is aligned).
+    this.claim = this.payloadLen > 0 && this.claimer ? this.claimer(header, this.payloadLen) : undefined;
+    const payload = this.claim?.bytes ?? allocBytes(this.payloadLen, this.views.max);
+    this.payload = payload;
+    this.filled = 0;
+    this.windowStart = 0;
+    this.window = isUint8(payload) ? payload : new Uint8Array(payload.buffer, payload.byteOffset, Math.min(this.views.window, this.payloadLen));
+    if (this.payloadLen === 0) this.emit(); else this.state = State.PAYLOAD;
   }
 
   /** Payloads above MAX_BUFFER_BYTES are filled one WINDOW_BYTES view at a time. */

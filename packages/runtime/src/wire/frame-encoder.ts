@@ -6,7 +6,7 @@
  *   payload (raw bytes: a typed array's memory, or the value codec's output)
  */
 import { FRAME_PREFIX_BYTES } from '../constants.js';
-import { type FrameHeader, headerBytes, writeHeader } from './header.js';
+import { fitsFixed, type FrameHeader, headerBytes, writeHeader } from './header.js';
 
 /**
  * The prefix and header of a frame, as one buffer; the payload parts follow as
@@ -14,13 +14,15 @@ import { type FrameHeader, headerBytes, writeHeader } from './header.js';
  * frame is one write: for small messages a copy is cheaper than a vectored write.
  */
 export function encodeFrameHead(header: FrameHeader, payloadBytes: number, inline?: readonly Uint8Array[]): Buffer {
-  const h = headerBytes(header);
+  // One int32 check of the six fields, shared by sizing and writing.
+  const fixed = fitsFixed(header);
+  const h = headerBytes(header, fixed);
   const headBytes = FRAME_PREFIX_BYTES + h;
   const out = Buffer.allocUnsafe(headBytes + (inline ? payloadBytes : 0));
   out.writeUInt32LE(h, 0);
   out.writeUInt32LE(payloadBytes % 0x100000000, 4);
   out.writeUInt32LE(Math.floor(payloadBytes / 0x100000000), 8);
-  writeHeader(header, out, FRAME_PREFIX_BYTES);
+  writeHeader(header, out, FRAME_PREFIX_BYTES, fixed);
   if (inline) {
     let off = headBytes;
     for (const p of inline) { out.set(p, off); off += p.byteLength; }

@@ -35,14 +35,22 @@ export const FIXED_HEADER_BYTES = 31;
 const FIXARRAY_6 = 0x96, INT32 = 0xd2;
 const isInt32 = (x: number) => (x | 0) === x;
 
-/** Bytes `packHeader` would produce for `h` (so a frame head can be sized before writing). */
-export function headerBytes(h: FrameHeader): number {
-  return isInt32(h.ctx) && isInt32(h.src) && isInt32(h.tag) && isInt32(h.depth) && isInt32(h.kind) && isInt32(h.enc) ? FIXED_HEADER_BYTES : packr.pack(toArray(h)).length;
+/** True when every field is an int32, so the header takes the fixed layout. */
+export function fitsFixed(h: FrameHeader): boolean {
+  return isInt32(h.ctx) && isInt32(h.src) && isInt32(h.tag) && isInt32(h.depth) && isInt32(h.kind) && isInt32(h.enc);
 }
 
-/** Write the header into `out` at `at`; returns the bytes written. */
-export function writeHeader(h: FrameHeader, out: Buffer, at: number): number {
-  if (isInt32(h.ctx) && isInt32(h.src) && isInt32(h.tag) && isInt32(h.depth) && isInt32(h.kind) && isInt32(h.enc)) {
+/**
+ * Bytes `writeHeader` produces for `h` (so a frame head can be sized before
+ * writing). `fixed` is `fitsFixed(h)`, when the caller has it already.
+ */
+export function headerBytes(h: FrameHeader, fixed = fitsFixed(h)): number {
+  return fixed ? FIXED_HEADER_BYTES : packr.pack(toArray(h)).length;
+}
+
+/** Write the header into `out` at `at`; returns the bytes written. `fixed` as for headerBytes. */
+export function writeHeader(h: FrameHeader, out: Buffer, at: number, fixed = fitsFixed(h)): number {
+  if (fixed) {
     out[at] = FIXARRAY_6;
     out[at + 1] = INT32; out.writeInt32BE(h.kind, at + 2);
     out[at + 6] = INT32; out.writeInt32BE(h.ctx, at + 7);
@@ -60,38 +68,48 @@ export function writeHeader(h: FrameHeader, out: Buffer, at: number): number {
 const toArray = (h: FrameHeader) => [h.kind, h.ctx, h.src, h.tag, h.enc, h.depth];
 
 export function packHeader(h: FrameHeader): Buffer {
-  const out = Buffer.allocUnsafe(headerBytes(h));
-  writeHeader(h, out, 0);
+  const fixed = fitsFixed(h);
+  const out = Buffer.allocUnsafe(headerBytes(h, fixed));
+  writeHeader(h, out, 0, fixed);
   return out;
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-/** The fixed layout (see FIXED_HEADER_BYTES), or undefined for any other msgpack. */
-function readFixed(b: Uint8Array): number[] | undefined {
-  if (b.length !== FIXED_HEADER_BYTES || b[0] !== FIXARRAY_6) return undefined;
-  const out: number[] = [];
-  for (let at = 1; at < FIXED_HEADER_BYTES; at += 5) {
-    if (b[at] !== INT32) return undefined;
-    out.push(((b[at + 1]! << 24) | (b[at + 2]! << 16) | (b[at + 3]! << 8) | b[at + 4]!) | 0);
-  }
-  return out;
+/** True when the `len` bytes at `at` are the fixed layout (see FIXED_HEADER_BYTES). */
+function isFixed(b: Uint8Array, at: number, len: number): boolean {
+  if (len !== FIXED_HEADER_BYTES || b[at] !== FIXARRAY_6) return false;
+  for (let i = at + 1; i < at + FIXED_HEADER_BYTES; i += 5) if (b[i] !== INT32) return false;
+  return true;
 }
 
-export function unpackHeader(bytes: Uint8Array): FrameHeader {
-  let a: unknown = readFixed(bytes);
-  if (a === undefined) {
-    try {
-      a = packr.unpack(bytes);
-    } catch (cause) {
-      throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header is not valid msgpack: the peer is not a compatible tsmpi rank', cause);
-    }
-    if (!Array.isArray(a) || a.length !== 6 || !a.every(isInt)) {
-      throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header has the wrong shape: the peer is not a compatible tsmpi rank');
-    }
+/** The big-endian int32 after the type byte at `at` (the fixed layout's fields). */
+const int32At = (b: Uint8Array, at: number) => (b[at + 1]! << 24) | (b[at + 2]! << 16) | (b[at + 3]! << 8) | b[at + 4]!;
+
+/** The fixed layout, read straight into the header (no intermediate array: once per message). */
+function readFixed(b: Uint8Array, at: number): FrameHeader {
+  return { kind: int32At(b, at + 1) as FrameKind, ctx: int32At(b, at + 6), src: int32At(b, at + 11), tag: int32At(b, at + 16), enc: int32At(b, at + 21), depth: int32At(b, at + 26) };
+}
+
+/** Any other msgpack form of `[kind, ctx, src, tag, enc, depth]`. */
+function readGeneral(bytes: Uint8Array): FrameHeader {
+  let a: unknown;
+  try {
+    a = packr.unpack(bytes);
+  } catch (cause) {
+    throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header is not valid msgpack: the peer is not a compatible tsmpi rank', cause);
+  }
+  if (!Array.isArray(a) || a.length !== 6 || !a.every(isInt)) {
+    throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header has the wrong shape: the peer is not a compatible tsmpi rank');
   }
   const [kind, ctx, src, tag, enc, depth] = a as number[];
-  if (!KINDS.has(kind!)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown frame kind ${kind}: the peer is not a compatible tsmpi rank`);
-  if (!ENCODINGS.has(enc!)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown payload encoding ${enc}: the peer is not a compatible tsmpi rank`);
   return { kind: kind as FrameKind, ctx: ctx!, src: src!, tag: tag!, enc: enc!, depth: depth! };
+}
+
+/** The header in the `len` bytes of `bytes` at `at` (all of them by default), checked. */
+export function unpackHeader(bytes: Uint8Array, at = 0, len = bytes.length - at): FrameHeader {
+  const h = isFixed(bytes, at, len) ? readFixed(bytes, at) : readGeneral(bytes.subarray(at, at + len));
+  if (!KINDS.has(h.kind)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown frame kind ${h.kind}: the peer is not a compatible tsmpi rank`);
+  if (!ENCODINGS.has(h.enc)) throw tsmpiError(ErrorCode.PROTOCOL, `unknown payload encoding ${h.enc}: the peer is not a compatible tsmpi rank`);
+  return h;
 }

@@ -55,6 +55,18 @@ describe('payload bytes', () => {
     expect([...new Uint8Array(r.buffer, r.byteOffset, 8)]).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
   });
 
+  it('only the slab\'s own buffers count as slab: bytes in any other 64 KiB buffer are viewed, not copied', () => {
+    const slabPayload = allocBytes(16);
+    const own = new ArrayBuffer(slabPayload.buffer.byteLength);
+    expect(own.byteLength).toBe(64 * 1024);
+    new Float64Array(own, 8, 2).set([2.5, -1]);
+    const got = decodeMessage(Encoding.FLOAT64, new Uint8Array(own, 8, 16)) as Float64Array;
+    expect([...got]).toEqual([2.5, -1]);
+    expect(got.buffer).toBe(own);
+    // A real slab payload of the same size is still copied out.
+    expect((decodeMessage(Encoding.FLOAT64, slabPayload) as Float64Array).buffer).not.toBe(slabPayload.buffer);
+  });
+
   it('windows cover exactly the requested range, none larger than the window', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 50 }), fc.nat(30), fc.nat(30), (n, size, a, b) => {
       const backing = new Uint8Array(n + 40);

@@ -93,6 +93,23 @@ describe.each(['tcp', 'unix'] as const)('reused reads over %s', (kind) => {
     await exchange(await job(kind), [8, 5 * 1024 * 1024 + 3, 0, 20_000]);
   });
 
+  it('small frames written straight to the handle stay in order with large ones, past a full kernel buffer', async () => {
+    // 600 inline frames of 16 KiB (9.6 MiB, far beyond the socket's kernel buffer) sent without waiting, with
+    // large frames (through the Writable) among them: the small ones go to the handle directly while the
+    // Writable is empty, libuv queues what the kernel cannot take, and flush() waits for all of it.
+    const [a, b] = await job(kind) as [Rank, Rank];
+    const sizes = Array.from({ length: 600 }, (_, i) => (i % 97 === 50 ? 100_000 + i : 16 * 1024 - (i % 3)));
+    const sent = sizes.map((n, i) => a.t.send(1, header(0, i), [pattern(n, i)], n));
+    await a.t.flush();
+    await Promise.all(sent);
+    await until(() => b.frames.length === sizes.length, 'rank 1 to receive every frame');
+    expect(b.fatal).toEqual([]);
+    b.frames.forEach((f, i) => {
+      expect(f.header.tag).toBe(i);
+      expect(Buffer.from(f.payload).equals(pattern(sizes[i]!, i))).toBe(true);
+    });
+  });
+
   it('garbage after a valid handshake: TSMPI_ERR_PROTOCOL naming the peer, connection closed', async () => {
     const secret = randomBytes(32);
     const [, b] = await job(kind, 3, secret) as [Rank, Rank];

@@ -100,6 +100,23 @@ describe('FrameDecoder: splitting', () => {
     }
   });
 
+  it('from ranges of one reused read buffer, overwritten after every push (as net sockets feed it)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 40 }), fc.nat(7), (cuts, lead) => {
+      const { frames: got, decoder } = collector();
+      const reused = Buffer.alloc(lead + 64);
+      let at = 0, i = 0;
+      while (at < stream.length) {
+        const n = Math.min(cuts[i++ % cuts.length]!, stream.length - at);
+        stream.copy(reused, lead, at, at + n);
+        decoder.push(reused, lead, lead + n);
+        reused.fill(0xee);
+        at += n;
+      }
+      check(got);
+      expect(decoder.idle).toBe(true);
+    }), { numRuns: 300 });
+  });
+
   it('is not idle in the middle of a frame', () => {
     const { decoder } = collector();
     decoder.push(stream.subarray(0, 5));
