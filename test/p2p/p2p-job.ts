@@ -16,14 +16,14 @@ export const transportArgs = (t: TransportName): string[] => (t === 'auto' ? [] 
 
 export const marker = (what: string): string => `p2p-${what}-${randomBytes(5).toString('hex')}`;
 
-export interface P2PJob { program: string; np: number; transport: TransportName; args?: string[]; timeoutS?: number }
+export interface P2PJob { program: string; np: number; transport: TransportName; args?: string[]; timeoutS?: number; env?: Record<string, string> }
 
 export async function runP2P(o: P2PJob): Promise<JobResult> {
   const mark = marker(o.program.replace(/\W/g, ''));
   const timeoutS = o.timeoutS ?? 90;
   const res = await runJob(
     ['-n', String(o.np), '--timeout', String(timeoutS), ...transportArgs(o.transport), join(PROGRAMS, o.program), mark, ...(o.args ?? [])],
-    { timeoutMs: (timeoutS + 15) * 1000 },
+    { timeoutMs: (timeoutS + 15) * 1000, env: o.env },
   );
   const report = `tsmpiexec -n ${o.np} (${o.transport}) ${o.program} exited ${res.code}${res.signal ? ` (${res.signal})` : ''} in ${res.ms} ms\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`;
   const left = await leftovers(mark);
@@ -36,8 +36,8 @@ export async function runP2P(o: P2PJob): Promise<JobResult> {
 export const linesMatching = (text: string, re: RegExp): string[] => text.split('\n').filter((l) => re.test(l));
 
 /** p2p-ring.ts on `np` ranks: exit 0 and one "ring ok" line from rank 0. */
-export async function checkRing(np: number, transport: TransportName, huge: boolean): Promise<void> {
-  const res = await runP2P({ program: 'p2p-ring.ts', np, transport, args: huge ? ['--huge'] : [] });
+export async function checkRing(np: number, transport: TransportName, huge: boolean, env?: Record<string, string>): Promise<void> {
+  const res = await runP2P({ program: 'p2p-ring.ts', np, transport, args: huge ? ['--huge'] : [], env });
   const ok = linesMatching(res.stdout, /^ring ok: \d+ values/);
   expect(ok, res.stdout).toHaveLength(1);
   expect(ok[0]).toContain(`round ${np} ranks`);

@@ -11,3 +11,11 @@ describe.each(TRANSPORTS)('values round a ring (%s)', (transport) => {
     it(`${np} ranks${huge ? ', with a 64 MiB Float64Array' : ''}`, () => checkRing(np, transport, huge), 150_000);
   }
 });
+
+// Small frames go straight to the socket's handle through process.binding(), which prints a deprecation
+// warning under --pending-deprecation: such ranks write through socket.write() instead, and say nothing.
+describe('values round a ring with NODE_OPTIONS=--pending-deprecation', () => {
+  for (const transport of ['auto', 'tcp'] as const) {
+    it(`3 ranks (${transport}): no deprecation warning on stderr`, () => checkRing(3, transport, false, { NODE_OPTIONS: '--pending-deprecation' }), 150_000);
+  }
+});

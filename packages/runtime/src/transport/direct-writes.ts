@@ -39,6 +39,9 @@ interface Handle { writeBuffer(req: WriteReq, data: Buffer): number }
 type WithHandle = net.Socket & { _handle?: Handle | null };
 
 function loadBinding(): StreamWrapBinding | undefined {
+  // Under --pending-deprecation, process.binding() prints a deprecation warning (DEP0111) into the
+  // program's output: not worth a few microseconds per message, so such a process uses write().
+  if (process.execArgv.includes('--pending-deprecation') || /--pending-deprecation\b/.test(process.env.NODE_OPTIONS ?? '')) return undefined;
   try {
     const b = (process as unknown as { binding(name: string): StreamWrapBinding }).binding('stream_wrap');
     return typeof b?.WriteWrap === 'function' && b.streamBaseState instanceof Int32Array && typeof b.kLastWriteWasAsync === 'number' ? b : undefined;
