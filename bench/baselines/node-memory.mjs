@@ -21,6 +21,8 @@ if (role === 'send') {
   const n = Number(arg);
   const big = new Uint8Array(n).fill(1);
   const server = net.createServer((s) => {
+    // The one receiver is in: the socket's path is no longer needed (and is gone even if this process is killed).
+    if (kind === 'unix') rmSync(server.address(), { force: true });
     s.setNoDelay(true);
     s.once('data', () => { // the receiver is at rest: send
       const h = Buffer.alloc(4);

@@ -19,6 +19,8 @@ import { AGENT_ID_BASE, type AgentConfig, type AgentToLauncher, type LauncherToA
 
 const HEARTBEAT_MS = 1000;
 const LOST_AFTER_MS = 6000;
+/** Signals that end an agent from outside (sshd, Slurm, a Ctrl-C to srun): it removes the socket directory, then ends by them. */
+const AGENT_END_SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
 function readConfig(): Promise<AgentConfig> {
   return new Promise((resolve, reject) => {
@@ -70,11 +72,24 @@ export async function agentMain(): Promise<void> {
   let exited = 0;
   let lastHeard = Date.now();
 
+  // The socket directory goes first whenever this host's part of the job ends early: the ranks
+  // being ended keep the sockets they opened, and nothing guarantees this agent a later turn
+  // (ssh or Slurm may end it at once; a write to a gone ssh's stderr fails).
+  const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
+  process.stderr.on('error', () => { /* ssh is gone: nobody to tell */ });
+  for (const sig of AGENT_END_SIGNALS) {
+    process.once(sig, () => {
+      removeSocketDir();
+      // Then end as the signal would have ended it (the ranks notice the lost channel and exit).
+      process.kill(process.pid, sig);
+    });
+  }
   const killAll = (signal: NodeJS.Signals) => { for (const r of ranks.values()) r.kill(signal); };
   const shutdown = (why: string) => {
+    removeSocketDir();
     if (ranks.size > exited) process.stderr.write(`tsmpi-agent on ${me.host}: ${why}; ending this host's ranks\n`);
     killAll('SIGTERM');
-    setTimeout(() => { killAll('SIGKILL'); rmSync(socketDir, { recursive: true, force: true }); process.exit(1); }, 1000).unref();
+    setTimeout(() => { killAll('SIGKILL'); removeSocketDir(); process.exit(1); }, 1000).unref();
   };
   link.onClose = (why) => shutdown(`lost tsmpiexec (${why})`);
   const watchdog = setInterval(() => {
@@ -129,7 +144,7 @@ export async function agentMain(): Promise<void> {
         link.send({ t: 'exit', rank: e.rank, pid: e.pid, code: e.code, signal: e.signal, error: e.spawnError?.message });
         if (exited === me.ranks.length) {
           clearInterval(watchdog);
-          rmSync(socketDir, { recursive: true, force: true });
+          removeSocketDir();
           // Leave once tsmpiexec has read everything and closed its side. Exiting at once could
           // reset the connection (its pings unread here) and drop our last exit messages there.
           link.onClose = () => process.exit(0);
