@@ -38,11 +38,16 @@ export function writeWsHead(out: Buffer, at: number, opcode: number, length: num
   return at;
 }
 
+/** One frame of `opcode` holding `payload`, copied behind its head (one buffer, one write). */
+function frameWith(opcode: number, payload: Uint8Array, masked: boolean): Buffer {
+  const out = Buffer.allocUnsafe(wsHeadBytes(payload.byteLength, masked) + payload.byteLength);
+  out.set(payload, writeWsHead(out, 0, opcode, payload.byteLength, masked));
+  return out;
+}
+
 /** One binary frame holding `payload`, copied (small payloads: one buffer, one write). */
 export function binaryFrame(payload: Uint8Array, masked: boolean): Buffer {
-  const out = Buffer.allocUnsafe(wsHeadBytes(payload.byteLength, masked) + payload.byteLength);
-  out.set(payload, writeWsHead(out, 0, WsOpcode.BINARY, payload.byteLength, masked));
-  return out;
+  return frameWith(WsOpcode.BINARY, payload, masked);
 }
 
 /** The head alone of a binary frame whose `length` payload bytes are written after it. */
@@ -54,9 +59,7 @@ export function binaryHead(length: number, masked: boolean): Buffer {
 
 /** A pong answering a ping's `payload` (at most 125 bytes, checked by the reader). */
 export function pongFrame(payload: Uint8Array, masked: boolean): Buffer {
-  const out = Buffer.allocUnsafe(wsHeadBytes(payload.byteLength, masked) + payload.byteLength);
-  out.set(payload, writeWsHead(out, 0, WsOpcode.PONG, payload.byteLength, masked));
-  return out;
+  return frameWith(WsOpcode.PONG, payload, masked);
 }
 
 /** A close frame with a status code (and no reason text). */

@@ -11,76 +11,22 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectHandshake, encodeFrameHead, Encoding, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+import { connectHandshake, encodeFrameHead, TsmpiError } from '@tsmpi/runtime';
 import { NetDialer } from '../../dist/transport/net-dialer.js';
 import { adoptReusingReads, dialReusingReads } from '../../dist/transport/reused-reads.js';
-import { StreamTransport } from '../../dist/transport/stream-transport.js';
-import type { Card } from '../../dist/transport/transport.js';
+import { cleanup, exchange, header, pattern, type Rank, runCleanup, twoRanks, until } from './two-ranks.js';
 
-interface Got { header: FrameHeader; payload: Uint8Array }
-interface Rank { t: StreamTransport; card: Card; frames: Got[]; fatal: Error[] }
-
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
-
-const header = (src: number, tag: number): FrameHeader => ({ kind: FrameKind.MSG, ctx: 0, src, tag, enc: Encoding.RAW, depth: 0 });
-
-function pattern(n: number, seed: number): Uint8Array {
-  const p = new Uint8Array(n);
-  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
-  return p;
-}
+afterEach(runCleanup);
 
 /** Two ranks of one job on one host (`unix`: the same-host path; otherwise TCP). */
 async function job(kind: 'tcp' | 'unix', readBuffer?: number, secret = randomBytes(32)): Promise<Rank[]> {
   const socketDir = mkdtempSync(join(tmpdir(), 'tsmpi-reads-'));
   cleanup.push(() => rmSync(socketDir, { recursive: true, force: true }));
-  const ranks: Rank[] = [];
-  for (const rank of [0, 1]) {
-    const frames: Got[] = [], fatal: Error[] = [];
-    const dialer = new NetDialer({ hostId: 'h', bind: '127.0.0.1', socketDir, rank, sameHostPath: kind === 'unix', readBuffer });
-    const t = new StreamTransport({
-      rank, size: 2, secret, maxPayload: 1 << 30, dialer,
-      events: { onFrame: (h, p) => frames.push({ header: h, payload: p as Uint8Array }), onFatal: (e) => fatal.push(e) },
-    });
-    const card = await t.listen();
-    cleanup.push(() => t.close());
-    ranks.push({ t, card, frames, fatal });
-  }
-  for (const r of ranks) r.t.setPeers(ranks.map((x) => x.card));
-  return ranks;
-}
-
-async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  return twoRanks((rank) => new NetDialer({ hostId: 'h', bind: '127.0.0.1', socketDir, rank, sameHostPath: kind === 'unix', readBuffer }), secret);
 }
 
 /** Sizes around the inline limit (16 KiB) and the read buffer. */
 const SIZES = [0, 1, 2, 3, 7, 8, 12, 13, 100, 16 * 1024, 16 * 1024 + 1, 70_000];
-
-async function exchange(ranks: Rank[], sizes: number[]): Promise<void> {
-  const [a, b] = ranks as [Rank, Rank];
-  const sends = (from: Rank, to: number, seed: number) => sizes.map((n, i) => {
-    const p = pattern(n, seed + i);
-    return from.t.send(to, header(from === a ? 0 : 1, i), [p], n);
-  });
-  // Rank 0 dials; rank 1 answers on the connection it accepted, so both sides' reads are exercised.
-  await Promise.all(sends(a, 1, 0));
-  await until(() => b.frames.length === sizes.length, 'rank 1 to receive');
-  await Promise.all(sends(b, 0, 100));
-  await until(() => a.frames.length === sizes.length, 'rank 0 to receive');
-  for (const [r, seed, src] of [[b, 0, 0], [a, 100, 1]] as const) {
-    expect(r.fatal).toEqual([]);
-    r.frames.forEach((f, i) => {
-      expect(f.header).toEqual(header(src, i));
-      expect(Buffer.from(f.payload).equals(pattern(sizes[i]!, seed + i))).toBe(true);
-    });
-  }
-}
 
 describe.each(['tcp', 'unix'] as const)('reused reads over %s', (kind) => {
   for (const bytes of [1, 5, 13]) {

@@ -9,9 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TsmpiError } from '@tsmpi/runtime';
 import { WsFrameReader } from '../../dist/transport/ws-frame-reader.js';
 import { binaryFrame, binaryHead, closeFrame, pongFrame } from '../../dist/transport/ws-frame-writer.js';
+import { protocolError } from '../wire/protocol-error.js';
 
 const OP = { CONT: 0, TEXT: 1, BIN: 2, CLOSE: 8, PING: 9, PONG: 10 };
 
@@ -52,16 +52,6 @@ function feed(r: WsFrameReader, bytes: Buffer, cuts: number[] = []): void {
     if (c > prev) r.push(Buffer.from(bytes.subarray(prev, c)));
     prev = c;
   }
-}
-
-function protocolError(fn: () => void): TsmpiError {
-  try {
-    fn();
-  } catch (err) {
-    if (TsmpiError.is(err) && err.code === 'TSMPI_ERR_PROTOCOL') return err;
-    throw new Error(`expected TSMPI_ERR_PROTOCOL, got ${String(err)}`);
-  }
-  throw new Error('expected TSMPI_ERR_PROTOCOL, nothing was thrown');
 }
 
 const keyArb = fc.oneof(fc.constant(undefined), fc.constant(new Uint8Array(4)), fc.uint8Array({ minLength: 4, maxLength: 4 }));

@@ -13,68 +13,19 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { connectHandshake, Encoding, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
-import { StreamTransport } from '../../dist/transport/stream-transport.js';
+import { connectHandshake, TsmpiError } from '@tsmpi/runtime';
 import type { Card } from '../../dist/transport/transport.js';
 import { WsDialer } from '../../dist/transport/ws-dialer.js';
+import { cleanup, exchange, pattern, type Rank, runCleanup, twoRanks, until } from './two-ranks.js';
 
-interface Got { header: FrameHeader; payload: Uint8Array }
-interface Rank { t: StreamTransport; card: Card; frames: Got[]; fatal: Error[] }
-
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
-
-const header = (src: number, tag: number): FrameHeader => ({ kind: FrameKind.MSG, ctx: 0, src, tag, enc: Encoding.RAW, depth: 0 });
-
-function pattern(n: number, seed: number): Uint8Array {
-  const p = new Uint8Array(n);
-  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
-  return p;
-}
+afterEach(runCleanup);
 
 async function job(readBuffer?: number, secret = randomBytes(32)): Promise<Rank[]> {
-  const ranks: Rank[] = [];
-  for (const rank of [0, 1]) {
-    const frames: Got[] = [], fatal: Error[] = [];
-    const t = new StreamTransport({
-      rank, size: 2, secret, maxPayload: 1 << 30, dialer: new WsDialer({ hostId: 'h', bind: '127.0.0.1', readBuffer }),
-      events: { onFrame: (h, p) => frames.push({ header: h, payload: p as Uint8Array }), onFatal: (e) => fatal.push(e) },
-    });
-    const card = await t.listen();
-    cleanup.push(() => t.close());
-    ranks.push({ t, card, frames, fatal });
-  }
-  for (const r of ranks) r.t.setPeers(ranks.map((x) => x.card));
-  return ranks;
-}
-
-async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  return twoRanks(() => new WsDialer({ hostId: 'h', bind: '127.0.0.1', readBuffer }), secret);
 }
 
 /** Around the WebSocket length encodings (126, 65536) and the copy limit (64 KiB). */
 const SIZES = [0, 1, 8, 100, 125, 126, 16 * 1024 + 1, 65_535, 65_536, 70_000];
-
-async function exchange(ranks: Rank[], sizes: number[]): Promise<void> {
-  const [a, b] = ranks as [Rank, Rank];
-  const sends = (from: Rank, to: number, seed: number) => sizes.map((n, i) => from.t.send(to, header(from === a ? 0 : 1, i), [pattern(n, seed + i)], n));
-  // Rank 0 dials (masked client frames); rank 1 answers on the connection it accepted (server frames).
-  await Promise.all(sends(a, 1, 0));
-  await until(() => b.frames.length === sizes.length, 'rank 1 to receive');
-  await Promise.all(sends(b, 0, 100));
-  await until(() => a.frames.length === sizes.length, 'rank 0 to receive');
-  for (const [r, seed, src] of [[b, 0, 0], [a, 100, 1]] as const) {
-    expect(r.fatal).toEqual([]);
-    r.frames.forEach((f, i) => {
-      expect(f.header).toEqual(header(src, i));
-      expect(Buffer.from(f.payload).equals(pattern(sizes[i]!, seed + i))).toBe(true);
-    });
-  }
-}
 
 const closeCode = (ws: WebSocket) => new Promise<number>((r) => ws.once('close', (code) => r(code)));
 

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type Bytes, SMALL_PAYLOAD_BYTES, encodeFrameHead, FrameDecoder, FrameKind, type FrameHeader, TsmpiError } from '@tsmpi/runtime';
+import { protocolError } from './protocol-error.js';
 
 interface Frame { header: FrameHeader; payload: Uint8Array }
 
@@ -24,16 +25,6 @@ function collector(max = 2 ** 30) {
   // Payloads within the view limit are Uint8Arrays (the windowed case has its own test).
   const decoder = new FrameDecoder((h, p) => frames.push({ header: h, payload: p as Uint8Array }), max);
   return { frames, decoder };
-}
-
-function protocolError(fn: () => void): TsmpiError {
-  try {
-    fn();
-  } catch (err) {
-    if (TsmpiError.is(err) && err.code === 'TSMPI_ERR_PROTOCOL') return err;
-    throw new Error(`expected TSMPI_ERR_PROTOCOL, got ${String(err)}`);
-  }
-  throw new Error('expected TSMPI_ERR_PROTOCOL, nothing was thrown');
 }
 
 /** A raw frame: u32 header length, u64 payload length, header bytes, payload. */
