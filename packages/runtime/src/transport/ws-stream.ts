@@ -14,10 +14,9 @@
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
-import { WsCloseCode } from '../constants.js';
+import { WsCloseCode, WsOpcode } from '../constants.js';
 import { WsFrameReader } from './ws-frame-reader.js';
 import { binaryFrame, binaryHead, closeFrame, pongFrame, wsHeadBytes, writeWsHead } from './ws-frame-writer.js';
-import { WsOpcode } from '../constants.js';
 
 /**
  * Batches up to this size are copied behind their frame head and written as
