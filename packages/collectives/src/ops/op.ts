@@ -101,6 +101,9 @@ export class Op {
 
   toString(): string { return `Op(${this.name})`; }
 }
+// The bundle turns this declaration into `var Op = class _Op`; the name users see stays Op
+// (test/packaging/export-names.test.ts).
+Object.defineProperty(Op, 'name', { value: 'Op' });
 
 function asOpError(op: Op, err: unknown): TsmpiError {
   if (TsmpiError.is(err)) return err;

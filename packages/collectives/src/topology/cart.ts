@@ -95,3 +95,6 @@ export class CartComm extends Communicator {
   /** `[dims, periods, coords]`. */
   Get_topo(): [number[], boolean[], number[]] { return [this.dims, this.periods, this.coords]; }
 }
+// The bundle turns this declaration into `var CartComm = class _CartComm`; the name users see stays CartComm
+// (test/packaging/export-names.test.ts).
+Object.defineProperty(CartComm, 'name', { value: 'CartComm' });

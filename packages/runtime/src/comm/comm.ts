@@ -324,3 +324,6 @@ export class Comm {
   abort(code = 1): never { return this.hooks.abort(code); }
   Abort(code = 1): never { return this.abort(code); }
 }
+// The bundle turns this declaration into `var Comm = class _Comm`; the name users see stays Comm
+// (test/packaging/export-names.test.ts).
+Object.defineProperty(Comm, 'name', { value: 'Comm' });

@@ -148,3 +148,6 @@ export class Request<T = unknown> {
     return [idx, vals];
   }
 }
+// The bundle turns this declaration into `var Request = class _Request`; the name users see stays Request
+// (test/packaging/export-names.test.ts).
+Object.defineProperty(Request, 'name', { value: 'Request' });

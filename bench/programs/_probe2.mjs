@@ -1,0 +1,12 @@
+import { init, finalize, SUM } from 'tsmpi';
+const comm = await init();
+const N = +(process.env.N ?? 20000);
+const op = process.env.OP ?? 'barrier';
+const f = new Float64Array(1);
+for (let i = 0; i < 2000; i++) await comm.barrier();
+const c0 = process.cpuUsage(); const t0 = performance.now();
+if (op === 'barrier') for (let i = 0; i < N; i++) await comm.barrier();
+else for (let i = 0; i < N; i++) await comm.allreduce(1, SUM);
+const dt = (performance.now() - t0) / N * 1000; const c = process.cpuUsage(c0);
+console.log(comm.rank, op, dt.toFixed(1), 'us; user', (c.user / N).toFixed(1), 'sys', (c.system / N).toFixed(1));
+await finalize();
