@@ -9,11 +9,12 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENTRIES } from '../../scripts/bundle.mjs';
 import { ROOT } from '../helpers/run-job.js';
 
+const { ENTRIES } = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle.mjs')).href)) as { ENTRIES: Record<string, string[]> };
+
 // Entry points that run something when imported (a CLI, a rank's preload, a worker) are not libraries.
-const LIBRARIES = Object.entries(ENTRIES as Record<string, string[]>).flatMap(([pkg, entries]) =>
+const LIBRARIES = Object.entries(ENTRIES).flatMap(([pkg, entries]) =>
   entries.filter((e) => !/bin|rank-watch|guardian|agent|register|hooks|local-worker/.test(e)).map((e) => join(pkg, 'dist', `${e}.js`)));
 
 describe('bundled entry points keep their names', () => {
