@@ -4,7 +4,7 @@
  * openssh-server; otherwise every test here is skipped with the reason.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, clusterUnavailable, createCluster } from '../helpers/netns-cluster.js';
@@ -137,6 +137,29 @@ describe.skipIf(!!why)('multi-host over ssh (3 namespaces, real sshd)', () => {
     expect(r.stderr).toMatch(new RegExp(`host ${c.hosts[1]!.replace(/\./g, '\\.')}: the connection to its agent was lost`));
     expect(await strays()).toEqual([]);
   }, 120_000);
+
+  // sshd or Slurm may end an agent from outside (a hang-up, a Ctrl-C, a TERM at the end of a step):
+  // it removes its ranks' socket directory, then ends by that signal.
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    it(`an agent ended by ${sig} removes its socket directory, and the job ends everywhere`, async () => {
+      const { run } = await startHanging([]);
+      const agent = c.pids(1).find((pid) => /agent/.test(spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout));
+      expect(agent, 'the agent on the second host').toBeDefined();
+      const ranks = execFileSync('pgrep', ['-P', String(agent)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+      const dirs = new Set(ranks.map((pid) => /(?:^|\0)TSMPI_SOCKET_DIR=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1]));
+      expect(dirs.size).toBe(1);
+      const dir = [...dirs][0]!;
+      expect(readdirSync(dir).filter((f) => f.endsWith('.sock')).length, dir).toBe(2);
+      // Its ranks killed at the same moment (as a step's end may), so only the agent can clean up.
+      process.kill(agent!, sig);
+      for (const pid of ranks) process.kill(pid, 'SIGKILL');
+      const r = await run;
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`host ${c.hosts[1]!.replace(/\./g, '\\.')}: lost the connection to its agent`));
+      expect(existsSync(dir), dir).toBe(false);
+      expect(await strays()).toEqual([]);
+    }, 120_000);
+  }
 
   it('a host that refuses ssh gives a clear error naming it, quickly, and leaves nothing', async () => {
     c.stopSshd(1);
