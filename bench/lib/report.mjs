@@ -124,6 +124,7 @@ function startupSection(s) {
     return [`\`${l}\``, ms(v?.median_ms), ms(v?.min_ms), id === 'mpirun-mpi4py' ? '1.00×' : ratio(v?.median_ms, base)];
   });
   const refLabel = {
+    'tsmpiexec-js-node': `node …/dist/bin.js -n ${s.np} hello.mjs (the launcher started by node, not as the command: it pays NODE_EXTRA_CA_CERTS too)`,
     'node-bare': "node -e 0 (Node's own start)",
     'node-hello-1': 'node hello.mjs (1 process, no launcher: imports tsmpi, world of 1)',
     'node-tsx-hello-1': 'node --import tsx hello.ts (1 process, no launcher)',

@@ -2,10 +2,15 @@
  * Start-up: wall time from spawning `tsmpiexec -n 4 hello` (.mjs and .ts) and
  * `mpirun -n 4 python3 hello.py` to their exit. One untimed run of each first
  * (file cache), then the commands take turns so drift hits all alike.
+ *
+ * tsmpiexec is started as users start it: the `tsmpiexec` command npm links
+ * (packages/tsmpi/bin/tsmpiexec.js, run as an executable), which keeps
+ * NODE_EXTRA_CA_CERTS from the launcher's own process. A reference row starts
+ * the launcher as `node dist/bin.js`, which cannot.
  */
 import { join } from 'node:path';
 import { failure, run } from '../lib/proc.mjs';
-import { BENCH } from '../lib/setup.mjs';
+import { BENCH, ROOT } from '../lib/setup.mjs';
 import { median } from '../lib/measure.mjs';
 import { mpirunArgs } from './p2p.mjs';
 
@@ -15,9 +20,11 @@ export async function startupSuite({ opts, setup, log }) {
   const runs = opts.quick ? 3 : 7;
   const cmds = {};
   const out = {};
+  const command = join(ROOT, 'packages/tsmpi/bin/tsmpiexec.js');
+  const tsmpiexec = (...args) => [command, args];
   if (setup.tsmpiBuilt) {
-    cmds['tsmpiexec-js'] = [process.execPath, [setup.launcher, '-n', String(NP), join(BENCH, 'programs/hello.mjs')]];
-    cmds['tsmpiexec-ts'] = [process.execPath, [setup.launcher, '-n', String(NP), join(BENCH, 'programs/hello.ts')]];
+    cmds['tsmpiexec-js'] = tsmpiexec('-n', String(NP), join(BENCH, 'programs/hello.mjs'));
+    cmds['tsmpiexec-ts'] = tsmpiexec('-n', String(NP), join(BENCH, 'programs/hello.ts'));
   } else {
     out['tsmpiexec-js'] = out['tsmpiexec-ts'] = { missing: "the 'tsmpi' package is not built (npm run build)" };
   }
@@ -26,11 +33,12 @@ export async function startupSuite({ opts, setup, log }) {
 
   // Reference points (not compared): where the time goes.
   const refs = {
+    'tsmpiexec-js-node': [process.execPath, [setup.launcher, '-n', String(NP), join(BENCH, 'programs/hello.mjs')]],
     'node-bare': [process.execPath, ['-e', '0']],
     'node-hello-1': [process.execPath, [join(BENCH, 'programs/hello.mjs')]],
     'node-tsx-hello-1': [process.execPath, ['--import', import.meta.resolve('tsx'), join(BENCH, 'programs/hello.ts')]],
   };
-  if (!setup.tsmpiBuilt) { delete refs['node-hello-1']; delete refs['node-tsx-hello-1']; }
+  if (!setup.tsmpiBuilt) { delete refs['tsmpiexec-js-node']; delete refs['node-hello-1']; delete refs['node-tsx-hello-1']; }
   if (!setup.mpi.missing) {
     refs['mpirun-true'] = [setup.mpi.mpirun, [...setup.mpi.args, '-n', String(NP), 'true']];
     refs['python-mpi4py-1'] = [setup.mpi.python, [join(BENCH, 'mpi4py/hello.py')]];

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TSMPIEXEC = join(ROOT, 'packages', 'launcher', 'dist', 'bin.js');
+/** The command users run (npm links it as `tsmpiexec`): a shell script that starts Node on itself. */
+export const TSMPIEXEC_COMMAND = join(ROOT, 'packages', 'tsmpi', 'bin', 'tsmpiexec.js');
 export const PROGRAMS = join(ROOT, 'test', 'programs');
 export const EXAMPLES = join(ROOT, 'examples');
 
@@ -20,13 +22,15 @@ export interface RunOptions {
   cwd?: string;
   /** Called with the launcher's pid once it started (to signal it, for example). */
   onStart?: (pid: number) => void;
+  /** Start TSMPIEXEC_COMMAND as a command instead of `node dist/bin.js`. */
+  asCommand?: boolean;
 }
 
 /** `tsmpiexec ...args`; rejects only if the job outlives `timeoutMs` (then it is killed). */
 export function runJob(args: string[], o: RunOptions = {}): Promise<JobResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSMPIEXEC, ...args], {
+    const child = spawn(o.asCommand ? TSMPIEXEC_COMMAND : process.execPath, o.asCommand ? args : [TSMPIEXEC, ...args], {
       cwd: o.cwd ?? ROOT,
       env: { ...process.env, ...o.env },
       stdio: ['pipe', 'pipe', 'pipe'],

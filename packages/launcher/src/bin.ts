@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { enableCompileCache } from './compile-cache.js';
+import { restoreExtraCaCerts } from './extra-ca-certs.js';
 
+// Before anything reads the environment: the ranks get NODE_EXTRA_CA_CERTS as the user set it
+// (bin/tsmpiexec.js kept it from this process only; see extra-ca-certs.ts).
+restoreExtraCaCerts(process.env);
 enableCompileCache();
 const { main } = await import('./main.js');
 

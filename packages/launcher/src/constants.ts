@@ -20,3 +20,10 @@ export const FORWARDED_SIGNALS = ['SIGUSR1', 'SIGUSR2', 'SIGCONT'] as const;
 export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Ask a running job what each rank is waiting on (like a JVM thread dump on Ctrl-\). */
 export const REPORT_SIGNAL = 'SIGQUIT' as const;
+
+/**
+ * Where bin/tsmpiexec.js (run as a command) moves NODE_EXTRA_CA_CERTS aside
+ * for tsmpiexec's own process, and for a guardian's; each puts it back for
+ * the processes it starts (extra-ca-certs.ts). The bin's shell lines spell it too.
+ */
+export const STASHED_CA_CERTS_VAR = 'TSMPI_LAUNCHER_EXTRA_CA_CERTS';

@@ -22,6 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { restoreExtraCaCerts } from './extra-ca-certs.js';
 import { removeJobSocketDir } from './socket-dir.js';
 
 /** Between SIGTERM and SIGKILL to the group once tsmpiexec is gone. */
@@ -40,10 +41,12 @@ function main(): void {
   // tsmpiexec went away while this guardian was starting: start nothing.
   if (!process.connected) { removeJobSocketDir(); process.exit(1); }
   // The program gets our environment less the control-channel variables Node
-  // set for us (it gets a channel of its own below).
+  // set for us (it gets a channel of its own below), with the NODE_EXTRA_CA_CERTS
+  // tsmpiexec kept from this process back (extra-ca-certs.ts).
   const env = { ...process.env };
   delete env.NODE_CHANNEL_FD;
   delete env.NODE_CHANNEL_SERIALIZATION_MODE;
+  restoreExtraCaCerts(env);
 
   const child = spawn(file, args, { argv0, env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   for (const s of GROUP_SIGNALS) process.on(s, () => { /* the program got it too; its end is ours */ });

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AgentToRank, RankToAgent } from '@tsmpi/runtime/launch';
+import { withoutExtraCaCerts } from './extra-ca-certs.js';
 import { relayLines } from './output-relay.js';
 import type { GuardianMessage } from './guardian.js';
 import type { Command } from './program.js';
@@ -32,7 +33,8 @@ export class RankProcess {
   constructor(readonly o: RankProcessOptions) {
     this.child = spawn(o.command.file, o.command.args, {
       cwd: o.cwd,
-      env: o.env,
+      // A guardian makes no TLS connection: it starts without NODE_EXTRA_CA_CERTS and gives it back to its program.
+      env: o.command.kind === 'guarded' ? withoutExtraCaCerts(o.env) : o.env,
       detached: true,
       stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -3,9 +3,8 @@
  * `[kind, ctx, src, tag, enc, depth]` — `depth` is the sender's logical clock
  * (used to measure rounds on the critical path; 0 when nobody counts).
  */
-// 'msgpackr/pack' (same Packr, also unpacks) skips the main entry's search for the native string
-// extractor (msgpackr-extract via node-gyp-build): ~20 ms of every rank's start-up, and headers hold no strings.
-import { Packr } from 'msgpackr/pack';
+import { createRequire } from 'node:module';
+import type { Packr } from 'msgpackr/pack';
 import { Encoding, FrameKind } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 
@@ -21,7 +20,17 @@ export interface FrameHeader {
   depth: number;
 }
 
-const packr = new Packr({ useRecords: false });
+/**
+ * The general msgpack codec, for headers outside the fixed layout (below): a field that is not an
+ * int32, or a peer that writes msgpack its own way. tsmpi's ranks always write the fixed layout, so it
+ * is loaded on first use: importing msgpackr cost every rank ~25 M instructions of its start-up
+ * (a quarter of importing the runtime). 'msgpackr/pack' (the same Packr, which also unpacks).
+ */
+let general: Packr | undefined;
+function packr(): Packr {
+  general ??= new (createRequire(import.meta.url)('msgpackr/pack') as typeof import('msgpackr/pack')).Packr({ useRecords: false });
+  return general;
+}
 const KINDS = new Set<number>(Object.values(FrameKind));
 const ENCODINGS = new Set<number>(Object.values(Encoding));
 
@@ -45,7 +54,7 @@ export function fitsFixed(h: FrameHeader): boolean {
  * writing). `fixed` is `fitsFixed(h)`, when the caller has it already.
  */
 export function headerBytes(h: FrameHeader, fixed = fitsFixed(h)): number {
-  return fixed ? FIXED_HEADER_BYTES : packr.pack(toArray(h)).length;
+  return fixed ? FIXED_HEADER_BYTES : packr().pack(toArray(h)).length;
 }
 
 /** Write the header into `out` at `at`; returns the bytes written. `fixed` as for headerBytes. */
@@ -60,7 +69,7 @@ export function writeHeader(h: FrameHeader, out: Buffer, at: number, fixed = fit
     out[at + 26] = INT32; out.writeInt32BE(h.depth, at + 27);
     return FIXED_HEADER_BYTES;
   }
-  const b = packr.pack(toArray(h));
+  const b = packr().pack(toArray(h));
   b.copy(out, at);
   return b.length;
 }
@@ -95,7 +104,7 @@ function readFixed(b: Uint8Array, at: number): FrameHeader {
 function readGeneral(bytes: Uint8Array): FrameHeader {
   let a: unknown;
   try {
-    a = packr.unpack(bytes);
+    a = packr().unpack(bytes);
   } catch (cause) {
     throw tsmpiError(ErrorCode.PROTOCOL, 'a frame header is not valid msgpack: the peer is not a compatible tsmpi rank', cause);
   }
