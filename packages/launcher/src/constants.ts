@@ -27,3 +27,13 @@ export const REPORT_SIGNAL = 'SIGQUIT' as const;
  * the processes it starts (extra-ca-certs.ts). The bin's shell lines spell it too.
  */
 export const STASHED_CA_CERTS_VAR = 'TSMPI_LAUNCHER_EXTRA_CA_CERTS';
+
+/**
+ * glibc malloc settings each rank starts with (see malloc-tunables.ts): payloads below
+ * MALLOC_MMAP_THRESHOLD_BYTES come from the heap, and up to MALLOC_TRIM_THRESHOLD_BYTES of
+ * freed heap stays with the process for the next message instead of going back to the kernel.
+ * 32 MiB is the largest threshold glibc accepts on 64-bit (half its 64 MiB heap size), and the
+ * value its own dynamic threshold ends at; trimming at twice it is glibc's own ratio.
+ */
+export const MALLOC_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024;
+export const MALLOC_TRIM_THRESHOLD_BYTES = 64 * 1024 * 1024;

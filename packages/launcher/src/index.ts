@@ -6,3 +6,4 @@ export { ExitCode } from './constants.js';
 export { programCommand, findExecutable, ProgramNotFound, type Command, GUARDIAN, TS_LOADER } from './program.js';
 export { relayLines, guardPipe } from './output-relay.js';
 export { rankEnv } from './rank-env.js';
+export { mallocTunables } from './malloc-tunables.js';

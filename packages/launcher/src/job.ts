@@ -17,6 +17,7 @@ import { ControlServer, type AgentLink } from './control-server.js';
 import { interfaceAddress, routeAddressTo } from './net-address.js';
 import type { JobPlan } from './plan.js';
 import type { Command } from './program.js';
+import { mallocTunables } from './malloc-tunables.js';
 import { rankEnv } from './rank-env.js';
 import { type RankExit, RankProcess } from './rank-process.js';
 import { RemoteHost, RemoteRank } from './remote-host.js';
@@ -136,6 +137,7 @@ export class Job {
       // Ranks' stderr is a pipe; tell them when it ends on a terminal (redraw lines pass through).
       ...((this.o.stderr as { isTTY?: boolean }).isTTY ? { [Env.STDERR_TTY]: String((this.o.stderr as { columns?: number }).columns || 80) } : {}),
       ...(this.o.ports ? { [Env.PORTS]: `${this.o.ports[0]}-${this.o.ports[1]}` } : {}),
+      ...mallocTunables(this.o.env.GLIBC_TUNABLES),
     };
     ranks.forEach((rank, localRank) => {
       const env = { ...this.o.env, ...rankEnv({ rank, size: this.o.plan.np, localRank, localSize: ranks.length, nodeRank: hostIndex }, jobEnv) };

@@ -57,6 +57,8 @@ export const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
  * ones are cheaper to receive into a fresh buffer and copy.
  */
 export const CLAIM_MIN_BYTES = 64 * 1024;
+/** The V8 flag that sweeps dead ArrayBuffers on the GC's own thread (see codec/payload-memory.ts). */
+export const V8_SYNC_ARRAY_BUFFER_SWEEPING = '--no-concurrent-array-buffer-sweeping';
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
 

@@ -6,6 +6,7 @@
  * Without an explicit finalize(), it runs when the program has nothing left to do.
  */
 import { hostname } from 'node:os';
+import { freeDeadPayloadsPromptly } from './codec/payload-memory.js';
 import { debug } from './debug.js';
 import { FIRST_FREE_CONTEXT, WORLD_CONTEXT } from './constants.js';
 import { Comm, type CommHooks } from './comm/comm.js';
@@ -68,6 +69,8 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const world = new Cls(engine, WORLD_CONTEXT, [0], abortHooks(undefined, 0));
     return { world, engine };
   }
+  // A rank of a job receives from others, large arrays included: their memory should be reused.
+  freeDeadPayloadsPromptly();
   const release = hold();
   try {
     const channel = new AgentChannel(env.rank);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type Card, connectHandshake, Env } from '@tsmpi/runtime/launch';
 import { programCommand } from '../program.js';
+import { mallocTunables } from '../malloc-tunables.js';
 import { rankEnv } from '../rank-env.js';
 import { RankProcess } from '../rank-process.js';
 import { interfaceAddress, routeAddressTo } from '../net-address.js';
@@ -118,6 +119,8 @@ export async function agentMain(): Promise<void> {
     [Env.TRANSPORT]: cfg.transport,
     [Env.BIND]: bind,
     [Env.SOCKET_DIR]: socketDir,
+    // This host's platform and the environment its ranks inherit (what -x forwarded included).
+    ...mallocTunables(cfg.env.GLIBC_TUNABLES ?? process.env.GLIBC_TUNABLES),
   };
   let command;
   try {
