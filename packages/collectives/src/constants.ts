@@ -64,3 +64,11 @@ export const MAX_COLLECTIVE_BYTES = bufferConstants.MAX_LENGTH;
 export const SCRATCH_POOL_MAX_BYTES = 64 * 1024 * 1024;
 /** Smaller receives are not worth pooling: the runtime receives them in place only from 64 KiB (CLAIM_MIN_BYTES). */
 export const SCRATCH_POOL_MIN_BYTES = 64 * 1024;
+
+/**
+ * Allreduce's first-phase messages up to this many bytes travel as one bare
+ * binary frame with their size bounds in a trailer (algorithms/bounded-frame.ts),
+ * not through the value codec. The runtime copies frames up to 16 KiB into one
+ * write anyway, so the copy into the frame costs little up to there.
+ */
+export const BOUNDED_FRAME_MAX_BYTES = 16 * 1024;

@@ -13,7 +13,7 @@
  * concern the local result (a receive buffer of the wrong size in Bcast) are
  * `defer`red: the rank forwards correct data and rejects at the end.
  */
-import { type Comm, ErrorCode, TsmpiError, tsmpiError } from '@tsmpi/runtime';
+import { type Comm, ErrorCode, SENT, TsmpiError, tsmpiError } from '@tsmpi/runtime';
 import { FAILURE_KEY } from './constants.js';
 import type { ScratchPool } from './scratch.js';
 
@@ -138,6 +138,8 @@ export class Exchange {
       this.fail(err);
       sent = this.chan.sendNow(this.state.note, to, this.tag);
     }
+    // A small frame is taken over at once (SENT): nothing to wait for, no promise of the call's own.
+    if (sent === SENT) return sent;
     const st = this.state;
     st.pending++;
     const settle = () => { if (--st.pending === 0 && st.drained) { const f = st.drained; st.drained = undefined; f(); } };
@@ -214,15 +216,28 @@ export class Exchange {
     return b;
   };
 
-  /** `received`'s message once `sent` has settled too (at once when every send has: the usual case by then). */
+  /**
+   * `received`'s message once `sent` has settled too. A send taken over at once (SENT, every
+   * small message) adds no promise hop: the receive's own promise is returned.
+   */
   afterSend(sent: Promise<void>, received: Promise<unknown>): Promise<unknown> {
+    if (sent === SENT) return received;
     return received.then((m) => (this.state.pending === 0 ? m : sent.then(() => m)));
   }
 
-  /** Wait for every send of the call, then resolve with `result` or reject with the call's error. */
-  async finish<T>(result: T): Promise<T> {
+  /**
+   * Once every send of the call has settled: `result`, or a throw of the call's error. Returns
+   * `result` itself (no promise) when nothing is pending, the usual case: the async calls that
+   * `return ex.finish(...)` then resolve without the extra ticks of adopting a promise.
+   */
+  finish<T>(result: T): T | Promise<T> {
     const st = this.state;
-    if (st.pending > 0) await new Promise<void>((resolve) => { st.drained = resolve; });
+    if (st.pending > 0) return new Promise<void>((resolve) => { st.drained = resolve; }).then(() => this.settled(result));
+    return this.settled(result);
+  }
+
+  private settled<T>(result: T): T {
+    const st = this.state;
     if (st.error !== undefined) throw st.error;
     // Every send has drained and every receive was delivered: the scratch buffers are free.
     // (After a failure they are dropped instead: a peer could still be writing into one.)

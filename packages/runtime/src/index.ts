@@ -12,7 +12,7 @@ export { Engine } from './engine/engine.js';
 export { init, finalize, wtime, wtick, getProcessorName, isInitialized, isFinalized, createInProcessWorld, type CommClass } from './init.js';
 export { readLaunchEnv, type LaunchEnv, type TransportChoice } from './launch/env.js';
 export type { RankToAgent, AgentToRank, WaitReport } from './launch/control-messages.js';
-export type { Card, Transport } from './transport/transport.js';
+export { type Card, type Transport, SENT } from './transport/transport.js';
 export { FrameDecoder } from './wire/frame-decoder.js';
 export { encodeFrameHead } from './wire/frame-encoder.js';
 export { acceptHandshake, connectHandshake } from './wire/handshake.js';

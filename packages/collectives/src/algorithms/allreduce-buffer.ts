@@ -30,6 +30,7 @@ import { type TypedArray, copyInto, received } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import type { Op } from '../ops/op.js';
 import { tuning } from '../tuning.js';
+import { fitsBoundedFrame, packBounded, unpackBounded } from './bounded-frame.js';
 import { fold } from './ranks.js';
 import { bufferReduction } from './reduction.js';
 
@@ -44,17 +45,27 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
   const bytes = send?.byteLength ?? -1;
   const large = send !== undefined && op.commute && p > 1 && bytes >= tuning.largeMessageBytes;
   let least = bytes, most = bytes;
-  const header = (payload: TypedArray | undefined) => [least, most, ex.out(payload)];
+  // Small payloads (the usual case) go as a bounded frame, bare bytes with the bounds behind them;
+  // failure notes and large payloads as [least, most, payload] through the value codec.
+  const header = (payload: TypedArray | undefined): unknown =>
+    (payload !== undefined && !ex.failed && fitsBoundedFrame(payload) ? packBounded(payload, least, most) : [least, most, ex.out(payload)]);
   /** Adopt a first-phase message's size bounds; its payload, or undefined. */
   const open = (msg: unknown): TypedArray | undefined => {
     if (msg === undefined) return undefined;
-    if (!Array.isArray(msg) || msg.length !== 3 || typeof msg[0] !== 'number' || typeof msg[1] !== 'number') {
+    let data: unknown, low: number, high: number;
+    const bounded = unpackBounded(msg);
+    if (bounded) {
+      ({ least: low, most: high } = bounded);
+      data = ex.in(bounded.data);
+    } else if (Array.isArray(msg) && msg.length === 3 && typeof msg[0] === 'number' && typeof msg[1] === 'number') {
+      [low, high] = msg as [number, number];
+      data = ex.in(msg[2]);
+    } else {
       ex.fail(protocolError(ex, 'malformed allreduce message'));
       return undefined;
     }
-    const data = ex.in(msg[2]);
-    least = Math.min(least, msg[0]);
-    most = Math.max(most, msg[1]);
+    least = Math.min(least, low);
+    most = Math.max(most, high);
     if (least !== most && !ex.failed) {
       ex.fail(tsmpiError(ErrorCode.TRUNCATE, `${ex.what}: the buffers differ in size between ranks (from ${least} to ${most} bytes); pass buffers of the same length and kind on every rank`));
     }
@@ -96,7 +107,7 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
 async function rabenseifner(
   ex: Exchange, me: number, core: number, toOld: (v: number) => number,
   acc: TypedArray | undefined, work: TypedArray, op: Op,
-  header: (payload: TypedArray | undefined) => unknown[],
+  header: (payload: TypedArray | undefined) => unknown,
   open: (msg: unknown) => TypedArray | undefined,
   agreed: () => boolean,
 ): Promise<TypedArray | undefined> {

@@ -116,7 +116,7 @@ export async function Allgather(c: Host, sendbuf: unknown, recvbuf: unknown): Pr
   await bruckAllgather(ex, {
     get: (i) => a!.r.subarray(i * a!.n, (i + 1) * a!.n),
     put: (i, b) => copyInto(a!.r, received(b, a!.r, a!.n, 'Allgather'), i * a!.n),
-  }, ex.intoScratch);
+  }, ex.intoScratch, true);
   return ex.finish(undefined);
 }
 

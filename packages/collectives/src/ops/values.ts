@@ -50,6 +50,8 @@ function sameNumeric(name: string, a: unknown, b: unknown): [number, number] | [
 
 export function sumValues(kernel: Kernel): Scalar {
   const sum: Scalar = (a, b) => {
+    // Two numbers, the usual case (allreduce of one number), before any other test.
+    if (typeof a === 'number' && typeof b === 'number') return a + b;
     if (typeof a === 'string' && typeof b === 'string') return a + b;
     if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
     if (isTypedArray(a) || isTypedArray(b)) return elementwise('SUM', a, b, sum, kernel);
@@ -61,6 +63,7 @@ export function sumValues(kernel: Kernel): Scalar {
 
 export function prodValues(kernel: Kernel): Scalar {
   const prod: Scalar = (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a * b;
     const e = elementwise('PROD', a, b, prod, kernel);
     if (e !== undefined) return e;
     const [x, y] = sameNumeric('PROD', a, b);
@@ -72,7 +75,9 @@ export function prodValues(kernel: Kernel): Scalar {
 const comparable = (x: unknown) => numeric(x) || typeof x === 'string' || typeof x === 'boolean';
 
 export function extremeValues(name: 'MAX' | 'MIN', kernel: Kernel): Scalar {
+  const max = name === 'MAX';
   const pick: Scalar = (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return max ? (b > a ? b : a) : (b < a ? b : a);
     const e = elementwise(name, a, b, pick, kernel);
     if (e !== undefined) return e;
     if (!comparable(a) || !comparable(b)) throw opError(name, a, b, 'pass numbers, bigints or strings (or a function op for other values)');

@@ -1,0 +1,113 @@
+/**
+ * What one collective call costs on each rank, next to a hand-written
+ * point-to-point version of the same schedule (the floor the collectives
+ * layer adds to):
+ *
+ *   node packages/tsmpi/dist/bin.js -n 4 bench/tools/coll-cost.mjs barrier,p2p-barrier 20000
+ *
+ * For each case: a warm-up of a fifth of the calls, then the calls; rank 0
+ * prints the CPU time per call (user and system, mean over ranks) and the
+ * slowest rank's wall time per call. Under `perf stat -e instructions:u`, the
+ * difference between two call counts gives instructions per call.
+ *
+ * Cases: barrier, allreduce (one number), Allreduce-1k, Allreduce-1m,
+ * Allgather-1k, bcast, Bcast-1k; p2p-barrier and p2p-allreduce (a dissemination
+ * / recursive-doubling schedule of Recv + Send with one-element Float64Arrays;
+ * p2p-Sendrecv: the barrier's schedule through comm.Sendrecv; engine-barrier: the
+ * same straight on the engine, the floor under any barrier),
+ * p2p-Allreduce-1k (the same with 1 KiB), p2p-send (send/recv of one
+ * number in the same schedule). The p2p cases need a power-of-two size.
+ */
+import { init, finalize, SUM } from 'tsmpi';
+
+const [cases = 'barrier', countArg = '10000'] = process.argv.slice(2);
+const count = Number(countArg);
+const comm = await init();
+const p = comm.size, me = comm.rank;
+
+function p2pAllreduce(n) {
+  const acc = new Float64Array(n), other = new Float64Array(n);
+  return async () => {
+    acc.fill(me + 1);
+    for (let m = 1; m < p; m *= 2) {
+      const partner = me ^ m;
+      // Receive posted first, then the send (settled at once when small): the cheapest exchange.
+      const got = comm.Recv(other, partner, 1);
+      await comm.Send(acc, partner, 1);
+      await got;
+      for (let i = 0; i < n; i++) acc[i] += other[i];
+    }
+  };
+}
+
+function runner(name) {
+  const f64 = (n, v = 1) => new Float64Array(n).fill(v);
+  switch (name) {
+    case 'barrier': return () => comm.barrier();
+    case 'allreduce': return () => comm.allreduce(me + 1, SUM);
+    case 'bcast': return () => comm.bcast(me === 0 ? 42 : null, 0);
+    case 'Bcast-1k': { const b = f64(128); return () => comm.Bcast(b, 0); }
+    case 'Allreduce-1k': { const s = f64(128), r = f64(128, 0); return () => comm.Allreduce(s, r, SUM); }
+    case 'Allreduce-1m': { const s = f64(131072), r = f64(131072, 0); return () => comm.Allreduce(s, r, SUM); }
+    case 'Allgather-1k': { const s = f64(128), r = f64(128 * p, 0); return () => comm.Allgather(s, r); }
+    case 'allgather': return () => comm.allgather(me);
+    case 'engine-barrier': {
+      // The floor under any barrier: the engine's own send and receive, one promise per round.
+      const eng = comm.engine, ctx = comm.context, none = [];
+      return async () => {
+        for (let d = 1; d < p; d *= 2) {
+          const got = new Promise((resolve) => eng.receive(ctx, (me - d + p) % p, 3, resolve));
+          eng.send(ctx, (me + d) % p, 3, 14, none, 0);
+          await got;
+        }
+      };
+    }
+    case 'p2p-Sendrecv': {
+      const s = new Float64Array(1), r = new Float64Array(1);
+      return async () => {
+        for (let d = 1; d < p; d *= 2) await comm.Sendrecv(s, (me + d) % p, 1, r, (me - d + p) % p, 1);
+      };
+    }
+    case 'p2p-barrier': {
+      const s = new Float64Array(1), r = new Float64Array(1);
+      return async () => {
+        for (let d = 1; d < p; d *= 2) {
+          const got = comm.Recv(r, (me - d + p) % p, 1);
+          await comm.Send(s, (me + d) % p, 1);
+          await got;
+        }
+      };
+    }
+    case 'p2p-allreduce': return p2pAllreduce(1);
+    case 'p2p-Allreduce-1k': return p2pAllreduce(128);
+    case 'p2p-send': {
+      return async () => {
+        let acc = me + 1;
+        for (let m = 1; m < p; m *= 2) {
+          const partner = me ^ m;
+          const got = comm.recv(partner, 2);
+          await comm.send(acc, partner, 2);
+          acc += await got;
+        }
+      };
+    }
+    default: throw new Error(`unknown case ${name}`);
+  }
+}
+
+for (const name of cases.split(',')) {
+  const run = runner(name);
+  for (let i = 0; i < Math.ceil(count / 5); i++) await run();
+  await comm.barrier();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await run();
+  const wall = (performance.now() - t0) * 1000 / count;
+  const c = process.cpuUsage(c0);
+  const all = await comm.gather([wall, c.user / count, c.system / count], 0);
+  if (me === 0) {
+    const avg = (k) => all.reduce((t, x) => t + x[k], 0) / p;
+    console.log(`${name.padEnd(18)} p=${p} wall ${Math.max(...all.map((x) => x[0])).toFixed(1).padStart(8)} µs  cpu user ${avg(1).toFixed(1).padStart(7)} sys ${avg(2).toFixed(1).padStart(7)} µs/call/rank`);
+  }
+}
+await finalize();
