@@ -22,6 +22,7 @@ import { Duplex } from 'node:stream';
 import { WsCloseCode, WsOpcode } from '../constants.js';
 import { Direct, writeDirect } from './direct-writes.js';
 import { readDirectly, routeReads } from './reused-reads.js';
+import type { RoomWriter } from './stream-transport.js';
 import { WsFrameReader } from './ws-frame-reader.js';
 import { binaryFrame, binaryHead, closeFrame, pongFrame, wsHeadBytes, writeWsHead } from './ws-frame-writer.js';
 
@@ -34,7 +35,7 @@ const COPY_BELOW = 64 * 1024;
 /** How long a connection dropped for a protocol error may take to deliver its close frame. */
 const LINGER_MS = 1000;
 
-export class WsByteStream extends Duplex {
+export class WsByteStream extends Duplex implements RoomWriter {
   private readonly reader: WsFrameReader;
   /** Where the payload goes once a reader took it over (`readDirectly`), else (null) 'data' events. */
   private readonly route = routeReads(this);
@@ -118,6 +119,30 @@ export class WsByteStream extends Duplex {
       return this.writeOwn(binaryFrame(chunk, this.masked), done);
     }
     return super.write(chunk, encoding as BufferEncoding, cb);
+  }
+
+  /**
+   * A small frame of the transport's (stream-transport.ts), with `room` free bytes in front:
+   * its WebSocket head goes right before it, and it is written as the `write` above would,
+   * without a second buffer and copy per message (1.7 k instructions each, measured alone).
+   * `done` is never called before this returns (StreamTransport counts PENDING writes after).
+   */
+  writeInRoom(frame: Buffer, room: number, done: (err?: Error | null) => void): Direct {
+    const n = frame.length - room;
+    const h = wsHeadBytes(n, this.masked);
+    if (h > room || this.writableLength !== 0 || this.writableCorked || this.writableEnded || this.destroyed) {
+      // Behind what this stream holds (or a frame too long for the room): queued in order.
+      // Writable calls back later even when the write completes at once.
+      super.write(frame.subarray(room), done);
+      return Direct.PENDING;
+    }
+    const at = room - h;
+    writeWsHead(frame, at, WsOpcode.BINARY, n, this.masked);
+    const out = at === 0 ? frame : frame.subarray(at);
+    const d = writeDirect(this.socket, out, done);
+    if (d !== Direct.NO) return d;
+    this.socket.write(out, done);
+    return Direct.PENDING;
   }
 
   /** A frame in a buffer of our own to the socket: to its handle if it can take it now, else queued. */
