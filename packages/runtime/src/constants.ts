@@ -103,3 +103,8 @@ export const WsOpcode = { CONTINUATION: 0x0, TEXT: 0x1, BINARY: 0x2, CLOSE: 0x8,
 export const WS_MAX_CONTROL_PAYLOAD = 125;
 /** Close status codes sent: a normal end, and a peer that broke the framing. */
 export const WsCloseCode = { NORMAL: 1000, PROTOCOL_ERROR: 1002 } as const;
+/**
+ * Room left in front of each small frame for its WebSocket head: the longest
+ * head of a frame under 64 KiB (2 bytes, a 16-bit length, a mask key).
+ */
+export const WS_SMALL_HEAD_ROOM = 8;

@@ -27,16 +27,31 @@ import net from 'node:net';
 /** Size of each connection's read buffer: what Node reads at once by default. */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
-/** Takes each read: the first `n` bytes of `buf`, valid only during the call. */
-export type ReadSink = (buf: Buffer, n: number) => void;
+/**
+ * Takes each read: the bytes of `buf` before `end`, from `start` (0 when not
+ * given), valid only during the call. (A socket's reads start at 0; the
+ * payload of a WebSocket frame may start anywhere.)
+ */
+export type ReadSink = (buf: Buffer, end: number, start?: number) => void;
 
 /**
  * Where a socket's reads go: its reader once one took them over, else (null)
  * 'data' events. An object of its own, kept beside the socket: sockets have
  * many shapes, so a field on the socket would be a slow lookup on every read.
  */
-interface Route { sink: ReadSink | null }
+export interface Route { sink: ReadSink | null }
 const routes = new WeakMap<object, Route>();
+
+/**
+ * Lets `stream`, a stream that reads one of these sockets and hands on what it
+ * reads (the WebSocket stream, ws-stream.ts), take a reader too: `readDirectly`
+ * sets the route's sink, which the stream calls instead of emitting 'data'.
+ */
+export function routeReads(stream: object): Route {
+  const route: Route = { sink: null };
+  routes.set(stream, route);
+  return route;
+}
 
 /** The `onread` option: every read to the route's sink, or else as a 'data' event of `socket()`. */
 function emitReads(socket: () => net.Socket, route: Route, bytes: number): net.OnReadOpts {

@@ -25,6 +25,21 @@ export interface Dialer {
   close(): Promise<void>;
   /** Largest single write; bigger parts are split (WebSocket messages). */
   readonly maxWrite: number;
+  /**
+   * Bytes to leave free in front of each small frame, when its streams are
+   * RoomWriters that put a head of their own there (ws); none by default.
+   */
+  readonly headRoom?: number;
+}
+
+/** A stream that frames each write itself (ws-stream.ts), and can do so in place. */
+export interface RoomWriter {
+  /**
+   * Write `frame` after the free `room` bytes at its front, which the stream
+   * may fill with its own head. WRITTEN: the kernel took it (`done` is not
+   * called); PENDING: `done` will be called. Never NO.
+   */
+  writeInRoom(frame: Buffer, room: number, done: (err?: Error | null) => void): Direct;
 }
 
 export interface StreamTransportOptions {
@@ -54,7 +69,12 @@ export class StreamTransport implements Transport {
   private unwritten = 0;
   private drained: (() => void)[] = [];
 
-  constructor(private readonly o: StreamTransportOptions) {}
+  /** Free bytes in front of each small frame (Dialer.headRoom). */
+  private readonly room: number;
+
+  constructor(private readonly o: StreamTransportOptions) {
+    this.room = o.dialer.headRoom ?? 0;
+  }
 
   async listen(): Promise<Card> {
     this.own = await this.o.dialer.listen((s) => this.accept(s));
@@ -89,15 +109,15 @@ export class StreamTransport implements Transport {
       if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
       this.o.events.onFrame(header, payload, claim);
     }, this.o.maxPayload, undefined, (header, n) => (n >= CLAIM_MIN_BYTES && header.src === peer ? this.o.events.claim?.(header, n) : undefined));
-    const feed = (chunk: Uint8Array, n: number) => {
+    const feed = (chunk: Uint8Array, end: number, start?: number) => {
       try {
-        decoder.push(chunk, 0, n);
+        decoder.push(chunk, start, end);
       } catch (err) {
         stream.destroy();
         this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
       }
     };
-    // Net sockets hand their reads straight to the decoder; other streams (ws) through 'data'.
+    // Net sockets and the ws stream hand their reads straight to the decoder; other streams through 'data'.
     if (!readDirectly(stream, feed)) stream.on('data', (chunk: Uint8Array) => feed(chunk, chunk.length));
     stream.on('close', () => {
       // Cut in the middle of a frame: never wait for the rest of a message that cannot come.
@@ -143,7 +163,7 @@ export class StreamTransport implements Transport {
     if (this.closing) return Promise.reject(tsmpiError(ErrorCode.STATE, 'send after finalize'));
     const link = this.link(dest);
     const small = byteLength <= INLINE_PAYLOAD_BYTES;
-    const head = encodeFrameHead(header, byteLength, small ? parts : undefined);
+    const head = small ? encodeFrameHead(header, byteLength, parts, this.room) : encodeFrameHead(header, byteLength);
     const rest = small ? NO_PARTS : parts;
     if (link.stream) return this.write(link.stream, head, rest, small);
     this.unwritten++;
@@ -168,7 +188,7 @@ export class StreamTransport implements Transport {
     if (inline) {
       // The common small message: one buffer of our own, nothing to wait for (no promise of its own).
       // Straight to the socket's handle when its Writable is empty (direct-writes.ts).
-      const d = writeDirect(s as net.Socket, head, this.settleWrite);
+      const d = this.room ? (s as unknown as RoomWriter).writeInRoom(head, this.room, this.settleWrite) : writeDirect(s as net.Socket, head, this.settleWrite);
       if (d === Direct.WRITTEN) return SENT;
       this.unwritten++;
       if (d === Direct.NO) s.write(head, this.settleWrite);

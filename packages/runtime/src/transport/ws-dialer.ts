@@ -4,6 +4,7 @@
  * reads and writes the WebSocket frames itself (ws-takeover.ts, ws-stream.ts).
  */
 import { createServer, type Server } from 'node:http';
+import { WS_SMALL_HEAD_ROOM } from '../constants.js';
 import { listenInRange } from './listen.js';
 import { HANDSHAKE_TIMEOUT_MS } from '../wire/handshake.js';
 import type { Duplex } from 'node:stream';
@@ -27,6 +28,8 @@ function streamOf(ws: WebSocket, client: boolean, readBuffer: number | undefined
 export class WsDialer implements Dialer {
   /** No limit: frames are read as they arrive, never held whole (ws-frame-reader.ts). */
   readonly maxWrite = Number.MAX_SAFE_INTEGER;
+  /** Each small frame leaves room for its WebSocket head in front (WsByteStream.writeInRoom). */
+  readonly headRoom = WS_SMALL_HEAD_ROOM;
   private server: WebSocketServer | undefined;
   private http: Server | undefined;
   /** Accepted connections, closed with the dialer. */

@@ -19,8 +19,11 @@ import { WS_MAX_CONTROL_PAYLOAD, WsOpcode } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 
 export interface WsFrameEvents {
-  /** Payload bytes of binary messages, in order. A view valid only during the call: copy what you keep. */
-  data(bytes: Buffer): void;
+  /**
+   * Payload bytes of binary messages, in order: those of `buf` from `start` to `end`, valid only
+   * during the call (copy what you keep). A range, not a view: no object is made per frame.
+   */
+  data(buf: Buffer, start: number, end: number): void;
   /** A ping: answer with a pong carrying `payload`. */
   ping(payload: Buffer): void;
   /** The peer's close frame: nothing follows it. `code` is undefined when the frame had no body. */
@@ -32,8 +35,15 @@ const State = { HEAD: 0, DATA: 1, CONTROL: 2, CLOSED: 3, FAILED: 4 } as const;
 /** The longest frame head: 2 bytes, a 64-bit length, a 4-byte mask key. */
 const MAX_HEAD_BYTES = 14;
 
+/** Bytes of a frame head whose second byte is `b1`: 2, the extended length, the mask key. */
+function headBytesOf(b1: number): number {
+  const len7 = b1 & 0x7f;
+  return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
+}
+
 export class WsFrameReader {
   private state: number = State.HEAD;
+  /** A frame head cut between chunks, gathered here (a whole one is read in place). */
   private readonly head = Buffer.alloc(MAX_HEAD_BYTES);
   private have = 0;
   private opcode = 0;
@@ -54,59 +64,69 @@ export class WsFrameReader {
   get idle(): boolean { return (this.state === State.HEAD && this.have === 0 && !this.fragmented) || this.state === State.CLOSED; }
 
   /**
-   * Feed bytes from the socket. Masked payloads are unmasked in place: `chunk`
-   * must be the reader's to change (a socket's read buffer is).
+   * Feed the bytes of `chunk` from `start` to `end` (all of it by default).
+   * Masked payloads are unmasked in place: `chunk` must be the reader's to
+   * change (a socket's read buffer is). Nothing of it is kept after the call.
    */
-  push(chunk: Buffer): void {
+  push(chunk: Buffer, start = 0, end = chunk.length): void {
     if (this.state >= State.CLOSED) return;
     try {
-      this.consume(chunk);
+      this.consume(chunk, start, end);
     } catch (err) {
       this.state = State.FAILED;
       throw err;
     }
   }
 
-  private consume(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length && this.state < State.CLOSED) {
+  private consume(chunk: Buffer, start: number, end: number): void {
+    let off = start;
+    while (off < end && this.state < State.CLOSED) {
       if (this.state === State.DATA) {
-        const n = Math.min(chunk.length - off, this.left);
-        const bytes = chunk.subarray(off, off + n);
-        if (this.masked) this.unmask(bytes);
-        off += n;
+        const n = Math.min(end - off, this.left);
+        if (this.masked) this.unmask(chunk, off, off + n);
         this.left -= n;
         if (this.left === 0) this.state = State.HEAD;
-        this.events.data(bytes);
+        off += n;
+        this.events.data(chunk, off - n, off);
         continue;
       }
       if (this.state === State.CONTROL) {
-        const n = Math.min(chunk.length - off, this.left);
-        const bytes = chunk.subarray(off, off + n);
-        if (this.masked) this.unmask(bytes);
-        this.control!.set(bytes, this.controlHave);
+        const n = Math.min(end - off, this.left);
+        if (this.masked) this.unmask(chunk, off, off + n);
+        this.control!.set(chunk.subarray(off, off + n), this.controlHave);
         this.controlHave += n; off += n; this.left -= n;
         if (this.left === 0) this.endControl();
         continue;
       }
-      // HEAD: the first two bytes say how long the rest of the head is.
-      const want = this.have < 2 ? 2 : this.headBytes();
-      const n = Math.min(chunk.length - off, want - this.have);
+      // HEAD. The first two bytes are checked once, and say how long the rest of the head is.
+      let checked = false;
+      if (this.have === 0 && end - off >= 2) {
+        const b1 = chunk[off + 1]!;
+        this.checkFirstBytes(chunk[off]!, b1);
+        checked = true;
+        const n = headBytesOf(b1);
+        if (end - off >= n) {
+          // The usual case: the whole head in this chunk, read in place (no copy).
+          this.startPayload(chunk, off);
+          off += n;
+          continue;
+        }
+      }
+      // A head cut between chunks: gathered in `head`.
+      const want = this.have < 2 ? 2 : headBytesOf(this.head[1]!);
+      const n = Math.min(end - off, want - this.have);
       chunk.copy(this.head, this.have, off, off + n);
       this.have += n; off += n;
-      if (this.have === 2) this.checkFirstBytes();
-      if (this.have === this.headBytes()) this.startPayload();
+      if (this.have === 2 && !checked) this.checkFirstBytes(this.head[0]!, this.head[1]!);
+      if (this.have >= 2 && this.have === headBytesOf(this.head[1]!)) {
+        this.have = 0;
+        this.startPayload(this.head, 0);
+      }
     }
   }
 
-  private headBytes(): number {
-    const len7 = this.head[1]! & 0x7f;
-    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (this.head[1]! & 0x80 ? 4 : 0);
-  }
-
   /** Everything that the first two bytes can get wrong, checked before reading on. */
-  private checkFirstBytes(): void {
-    const b0 = this.head[0]!, b1 = this.head[1]!;
+  private checkFirstBytes(b0: number, b1: number): void {
     const fin = (b0 & 0x80) !== 0, opcode = b0 & 0x0f;
     if (b0 & 0x70) throw fail(`frame with reserved bits set (0x${(b0 & 0x70).toString(16)}): the peer uses a WebSocket extension such as compression, which tsmpi does not negotiate`);
     if (opcode >= 0x8) {
@@ -127,24 +147,23 @@ export class WsFrameReader {
     this.opcode = opcode;
   }
 
-  private startPayload(): void {
-    const len7 = this.head[1]! & 0x7f;
-    let at = 2, len = len7;
-    if (len7 === 126) { len = this.head.readUInt16BE(2); at = 4; }
+  /** The checked head at `at` of `h` is complete: read its length and mask key, and start the payload. */
+  private startPayload(h: Buffer, at: number): void {
+    const b1 = h[at + 1]!;
+    const len7 = b1 & 0x7f;
+    let len = len7;
+    at += 2;
+    if (len7 === 126) { len = h.readUInt16BE(at); at += 2; }
     else if (len7 === 127) {
-      const hi = this.head.readUInt32BE(2);
+      const hi = h.readUInt32BE(at);
       // RFC 6455 §5.2: the most significant bit must be 0; JavaScript counts exactly to 2^53-1.
       if (hi > 0x1fffff) throw fail('frame length beyond 2^53-1 bytes');
-      len = hi * 0x100000000 + this.head.readUInt32BE(6);
-      at = 10;
+      len = hi * 0x100000000 + h.readUInt32BE(at + 4);
+      at += 8;
     }
-    this.masked = (this.head[1]! & 0x80) !== 0;
-    if (this.masked) {
-      this.head.copy(this.key, 0, at, at + 4);
-      // An all-zero key (what tsmpi's own client sends) leaves the bytes as they are.
-      if (this.key.readUInt32LE(0) === 0) this.masked = false;
-    }
-    this.have = 0;
+    // An all-zero key (what tsmpi's own client sends) leaves the bytes as they are.
+    this.masked = (b1 & 0x80) !== 0 && (h[at]! | h[at + 1]! | h[at + 2]! | h[at + 3]!) !== 0;
+    if (this.masked) h.copy(this.key, 0, at, at + 4);
     this.left = len;
     this.maskAt = 0;
     if (this.opcode >= 0x8) {
@@ -170,10 +189,11 @@ export class WsFrameReader {
     // A pong answers nothing we asked: ignored.
   }
 
-  private unmask(bytes: Buffer): void {
+  /** Unmask `bytes[from..to)` in place, continuing the key's rotation. */
+  private unmask(bytes: Buffer, from: number, to: number): void {
     const k = this.key;
     let m = this.maskAt;
-    for (let i = 0; i < bytes.length; i++, m++) bytes[i]! ^= k[m & 3]!;
+    for (let i = from; i < to; i++, m++) bytes[i]! ^= k[m & 3]!;
     this.maskAt = m & 3;
   }
 }

@@ -12,17 +12,19 @@ import { fitsFixed, type FrameHeader, headerBytes, writeHeader } from './header.
  * The prefix and header of a frame, as one buffer; the payload parts follow as
  * they are. With `inline`, the (small) payload is copied in too, so the whole
  * frame is one write: for small messages a copy is cheaper than a vectored write.
+ * `room` bytes are left free in front of the frame, for a transport that puts
+ * a head of its own there (ws-stream.ts: no second buffer per message).
  */
-export function encodeFrameHead(header: FrameHeader, payloadBytes: number, inline?: readonly Uint8Array[]): Buffer {
+export function encodeFrameHead(header: FrameHeader, payloadBytes: number, inline?: readonly Uint8Array[], room = 0): Buffer {
   // One int32 check of the six fields, shared by sizing and writing.
   const fixed = fitsFixed(header);
   const h = headerBytes(header, fixed);
-  const headBytes = FRAME_PREFIX_BYTES + h;
+  const headBytes = room + FRAME_PREFIX_BYTES + h;
   const out = Buffer.allocUnsafe(headBytes + (inline ? payloadBytes : 0));
-  out.writeUInt32LE(h, 0);
-  out.writeUInt32LE(payloadBytes % 0x100000000, 4);
-  out.writeUInt32LE(Math.floor(payloadBytes / 0x100000000), 8);
-  writeHeader(header, out, FRAME_PREFIX_BYTES, fixed);
+  out.writeUInt32LE(h, room);
+  out.writeUInt32LE(payloadBytes % 0x100000000, room + 4);
+  out.writeUInt32LE(Math.floor(payloadBytes / 0x100000000), room + 8);
+  writeHeader(header, out, room + FRAME_PREFIX_BYTES, fixed);
   if (inline) {
     let off = headBytes;
     for (const p of inline) { out.set(p, off); off += p.byteLength; }

@@ -36,20 +36,27 @@ function frame(o: { op: number; fin?: boolean; payload?: Uint8Array; key?: Uint8
 function reader() {
   const got = { data: [] as Buffer[], pings: [] as Buffer[], closes: [] as (number | undefined)[] };
   const r = new WsFrameReader({
-    // Views are valid only during the call: copy, as a real consumer must.
-    data: (b) => got.data.push(Buffer.from(b)),
+    // Ranges are valid only during the call: copy, as a real consumer must.
+    data: (b, start, end) => got.data.push(Buffer.from(b.subarray(start, end))),
     ping: (p) => got.pings.push(Buffer.from(p)),
     close: (code) => got.closes.push(code),
   });
   return { r, got };
 }
 
-/** Feed `bytes` cut at `cuts` (offsets, any order), each piece in its own Buffer (unmasked in place). */
+/**
+ * Feed `bytes` cut at `cuts` (offsets, any order), as a socket's reads come: each piece is a range
+ * of one read buffer (unmasked in place), overwritten once pushed, as the next read would.
+ */
 function feed(r: WsFrameReader, bytes: Buffer, cuts: number[] = []): void {
   const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const readBuffer = Buffer.from(bytes);
   let prev = 0;
   for (const c of [...at, bytes.length]) {
-    if (c > prev) r.push(Buffer.from(bytes.subarray(prev, c)));
+    if (c > prev) {
+      r.push(readBuffer, prev, c);
+      readBuffer.fill(0xee, prev, c);
+    }
     prev = c;
   }
 }

@@ -6,7 +6,8 @@
  * plain `ws` client and a plain `ws` server (RFC 6455 as `ws` checks it) read
  * tsmpi's frames, answer its pings and send fragmented messages, pings and
  * closes that tsmpi handles; a text message is a protocol error closed with
- * status 1002; a stranger without the secret is dropped.
+ * status 1002; a stranger without the secret is dropped. Small frames written
+ * with their head in the room left for it stay in order with queued writes.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { connectHandshake, TsmpiError } from '@tsmpi/runtime';
 import type { Card } from '../../dist/transport/transport.js';
+import { Direct } from '../../dist/transport/direct-writes.js';
 import { WsDialer } from '../../dist/transport/ws-dialer.js';
+import type { WsByteStream } from '../../dist/transport/ws-stream.js';
 import { cleanup, exchange, pattern, type Rank, runCleanup, twoRanks, until } from './two-ranks.js';
 
 afterEach(runCleanup);
@@ -117,6 +120,37 @@ describe('interoperability with the ws library', () => {
     expect(Buffer.concat(got).equals(Buffer.concat([Buffer.from([10, 11, 12]), pattern(1000, 2)]))).toBe(true);
     // tsmpi answers the close with its own, so ws ends cleanly.
     expect(await closed).toBe(1000);
+  });
+
+  it('writeInRoom: frames written in their room, behind corked writes, or too long for their room reach ws whole and in order', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    cleanup.push(() => new Promise<void>((r) => { for (const c of server.clients) c.terminate(); server.close(() => r()); }));
+    const accepted = new Promise<WebSocket>((r) => server.once('connection', (ws) => r(ws)));
+    const card: Card = { hostId: 'x', ws: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    const stream = await new WsDialer({ hostId: 'h', bind: '127.0.0.1' }).connect(card) as WsByteStream;
+    cleanup.push(() => stream.destroy());
+    const messages: Buffer[] = [];
+    (await accepted).on('message', (d) => messages.push(d as Buffer));
+    // A payload after `room` bytes of garbage, which the stream may overwrite with its head.
+    const inRoom = (payload: Uint8Array, room: number) => Buffer.concat([Buffer.alloc(room, 0xee), payload]);
+    const done: number[] = [];
+
+    expect(stream.writeInRoom(inRoom(Uint8Array.of(1, 2, 3), 8), 8, () => done.push(1))).not.toBe(Direct.NO);
+    stream.cork();
+    stream.write(Buffer.from([4]));
+    // Behind the corked write: queued, and reported later, never before writeInRoom returns.
+    expect(stream.writeInRoom(inRoom(Uint8Array.of(5), 8), 8, () => done.push(2))).toBe(Direct.PENDING);
+    expect(done).not.toContain(2);
+    stream.uncork();
+    // A client's masked head of a 200-byte frame takes 8 bytes: not in 2.
+    expect(stream.writeInRoom(inRoom(pattern(200, 3), 2), 2, () => done.push(3))).toBe(Direct.PENDING);
+    expect(done).not.toContain(3);
+    expect(stream.writeInRoom(inRoom(Uint8Array.of(6), 8), 8, () => done.push(4))).not.toBe(Direct.NO);
+
+    await until(() => messages.length === 4 && done.includes(2) && done.includes(3), 'ws to read every frame');
+    // The corked batch is one frame (one per write or corked batch).
+    expect(messages.map((m) => [...m])).toEqual([[1, 2, 3], [4, 5], [...pattern(200, 3)], [6]]);
   });
 
   it('connectHandshake over a tsmpi ws connection fails cleanly against a server that is not tsmpi', async () => {
