@@ -76,14 +76,18 @@ const comparable = (x: unknown) => numeric(x) || typeof x === 'string' || typeof
 
 export function extremeValues(name: 'MAX' | 'MIN', kernel: Kernel): Scalar {
   const max = name === 'MAX';
+  /** b if it beats a (numbers, bigints or strings alike), else a. */
+  const better = (a: unknown, b: unknown) => {
+    const x = a as number, y = b as number;
+    return (max ? y > x : y < x) ? b : a;
+  };
   const pick: Scalar = (a, b) => {
-    if (typeof a === 'number' && typeof b === 'number') return max ? (b > a ? b : a) : (b < a ? b : a);
+    // Two numbers, the usual case (allreduce of one number), before any other test.
+    if (typeof a === 'number' && typeof b === 'number') return better(a, b);
     const e = elementwise(name, a, b, pick, kernel);
     if (e !== undefined) return e;
     if (!comparable(a) || !comparable(b)) throw opError(name, a, b, 'pass numbers, bigints or strings (or a function op for other values)');
-    const x = a as number, y = b as number;
-    if (name === 'MAX') return y > x ? b : a;
-    return y < x ? b : a;
+    return better(a, b);
   };
   return pick;
 }

@@ -106,6 +106,11 @@ export class WsByteStream extends Duplex implements RoomWriter {
     // Reads are pushed by the socket: nothing to ask for.
   }
 
+  /** Nothing queued or corked in this stream, and it is open: a frame may bypass its Writable. */
+  private get writesNow(): boolean {
+    return this.writableLength === 0 && !this.writableCorked && !this.writableEnded && !this.destroyed;
+  }
+
   /**
    * The common small write, when nothing is queued or corked before it: framed and handed to
    * the socket at once, skipping this stream's Writable machinery (its queue and its deferred
@@ -114,7 +119,7 @@ export class WsByteStream extends Duplex implements RoomWriter {
    * transport only counts it) unless libuv still holds part of the frame or the write failed.
    */
   override write(chunk: Buffer, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean {
-    if (chunk.byteLength < COPY_BELOW && this.writableLength === 0 && !this.writableCorked && !this.writableEnded && !this.destroyed) {
+    if (chunk.byteLength < COPY_BELOW && this.writesNow) {
       const done = typeof encoding === 'function' ? encoding : cb;
       return this.writeOwn(binaryFrame(chunk, this.masked), done);
     }
@@ -130,7 +135,7 @@ export class WsByteStream extends Duplex implements RoomWriter {
   writeInRoom(frame: Buffer, room: number, done: (err?: Error | null) => void): Direct {
     const n = frame.length - room;
     const h = wsHeadBytes(n, this.masked);
-    if (h > room || this.writableLength !== 0 || this.writableCorked || this.writableEnded || this.destroyed) {
+    if (h > room || !this.writesNow) {
       // Behind what this stream holds (or a frame too long for the room): queued in order.
       // Writable calls back later even when the write completes at once.
       super.write(frame.subarray(room), done);
