@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,8 +78,12 @@ describe('Slurm and PBS allocations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pbs-'));
     const f = join(dir, 'nodes');
     writeFileSync(f, 'n1\nn1\nn2\n\n');
-    expect(pbsHosts({ PBS_NODEFILE: f })).toEqual([{ host: 'n1', slots: 2 }, { host: 'n2', slots: 1 }]);
-    expect(err(() => pbsHosts({ PBS_NODEFILE: join(dir, 'none') }))).toMatch(/cannot read PBS_NODEFILE/);
+    try {
+      expect(pbsHosts({ PBS_NODEFILE: f })).toEqual([{ host: 'n1', slots: 2 }, { host: 'n2', slots: 1 }]);
+      expect(err(() => pbsHosts({ PBS_NODEFILE: join(dir, 'none') }))).toMatch(/cannot read PBS_NODEFILE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
