@@ -63,12 +63,12 @@ describe.skipIf(!!why)('multi-host over ssh (3 namespaces, real sshd)', () => {
     expect(await strays()).toEqual([]);
   }, 150_000);
 
-  it('forwards -x VAR and -x VAR=value to remote ranks, and nothing else', async () => {
+  it('forwards -x VAR and -x VAR=value to remote ranks, and TSMPI_WAIT by itself, and nothing else', async () => {
     const r = await runJob(['--host', hosts(), '-n', '3', '--ssh', c.ssh, '-x', 'TSMPI_TEST_FORWARDED', '-x', 'TSMPI_TEST_SET=42', JOB, 'env'], {
-      timeoutMs: 60_000, env: { TSMPI_TEST_FORWARDED: 'yes', TSMPI_TEST_NOT: 'no' },
+      timeoutMs: 60_000, env: { TSMPI_TEST_FORWARDED: 'yes', TSMPI_TEST_NOT: 'no', TSMPI_WAIT: 'block' },
     });
     expect(r.code, r.stderr).toBe(0);
-    for (let k = 0; k < 3; k++) expect(r.stdout).toContain(`rank ${k} FORWARDED=yes SET=42`);
+    for (let k = 0; k < 3; k++) expect(r.stdout).toContain(`rank ${k} FORWARDED=yes SET=42 WAIT=block`);
   }, 90_000);
 
   it('a rank failing on a remote host ends the job everywhere with its code', async () => {

@@ -9,7 +9,7 @@ const { rank, size } = comm;
 const bind = process.env.TSMPI_BIND!;
 
 if (mode === 'env') {
-  console.log(`rank ${rank} FORWARDED=${process.env.TSMPI_TEST_FORWARDED ?? '<unset>'} SET=${process.env.TSMPI_TEST_SET ?? '<unset>'}`);
+  console.log(`rank ${rank} FORWARDED=${process.env.TSMPI_TEST_FORWARDED ?? '<unset>'} SET=${process.env.TSMPI_TEST_SET ?? '<unset>'} WAIT=${process.env.TSMPI_WAIT ?? '<unset>'}`);
 } else if (mode === 'hang') {
   console.log(`rank ${rank} waiting`);
   await comm.recv(); // nobody sends: the test kills tsmpiexec

@@ -160,6 +160,8 @@ export class Job {
       else if (this.o.env[x] !== undefined) out[x] = this.o.env[x]!;
     }
     if (this.o.ports) out[Env.PORTS] = `${this.o.ports[0]}-${this.o.ports[1]}`;
+    // How ranks wait is a setting of the job, not of one host (as mpirun forwards OMPI_MCA_*).
+    for (const k of [Env.WAIT, Env.POLL_US]) if (this.o.env[k] !== undefined) out[k] ??= this.o.env[k]!;
     return out;
   }
 

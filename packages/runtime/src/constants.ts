@@ -69,6 +69,13 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 2 ** 36; // 64 GiB
  */
 export const PEER_FAILURE_GRACE_MS = 2000;
 
+/**
+ * How long a waiting rank polls before it sleeps (engine/poll-wait.ts), when it
+ * polls at all; TSMPI_POLL_US overrides it. Long enough to cover a round trip
+ * between ranks of one host, and a wake-up's worth of latency on a busy one.
+ */
+export const DEFAULT_POLL_US = 1000;
+
 /** Handshake sizes (see wire/handshake.ts). */
 export const NONCE_BYTES = 32;
 export const MAC_BYTES = 32;
@@ -89,7 +96,14 @@ export const Env = {
   PORTS: 'TSMPI_PORTS',
   /** Set (to its width in columns) when tsmpiexec's stderr is a terminal: a rank may draw progress lines. */
   STDERR_TTY: 'TSMPI_STDERR_TTY',
+  /** How a rank waits for a message: `auto` (poll when the host's ranks do not outnumber its cores), `poll`, `block`. */
+  WAIT: 'TSMPI_WAIT',
+  /** How long one wait polls before it sleeps, in microseconds. */
+  POLL_US: 'TSMPI_POLL_US',
 } as const;
+
+/** Ways a rank waits for messages (TSMPI_WAIT). */
+export type WaitPolicy = 'auto' | 'poll' | 'block';
 
 /** Transports a job can use. `tcp` uses Unix sockets between ranks of one host. */
 export type TransportName = 'tcp' | 'ws' | 'inprocess';

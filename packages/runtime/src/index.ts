@@ -1,4 +1,4 @@
-export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, Env, Encoding, FrameKind, WORLD_CONTEXT, FIRST_FREE_CONTEXT } from './constants.js';
+export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, Env, Encoding, FrameKind, WORLD_CONTEXT, FIRST_FREE_CONTEXT, DEFAULT_POLL_US, type WaitPolicy } from './constants.js';
 export { TsmpiError, ErrorCode, tsmpiError } from './errors.js';
 export { Status } from './comm/status.js';
 export { Request } from './comm/request.js';
@@ -9,8 +9,9 @@ export { encodeValue, decodeValue } from './codec/value-codec.js';
 export { type TypedArray, isTypedArray, bytesOf, binaryCode } from './codec/typed-arrays.js';
 export { type Bytes, allocBytes, bytesOfBinary, windows, copyInto, concatBytes, WINDOW_BYTES, SMALL_PAYLOAD_BYTES } from './codec/bytes.js';
 export { Engine } from './engine/engine.js';
+export { PollWait, shouldPoll } from './engine/poll-wait.js';
 export { init, finalize, wtime, wtick, getProcessorName, isInitialized, isFinalized, createInProcessWorld, type CommClass } from './init.js';
-export { readLaunchEnv, type LaunchEnv, type TransportChoice } from './launch/env.js';
+export { readLaunchEnv, waitPolicy, type LaunchEnv, type TransportChoice } from './launch/env.js';
 export type { RankToAgent, AgentToRank, WaitReport } from './launch/control-messages.js';
 export { type Card, type Transport, SENT } from './transport/transport.js';
 export { FrameDecoder } from './wire/frame-decoder.js';

@@ -12,6 +12,7 @@ import { FIRST_FREE_CONTEXT, WORLD_CONTEXT } from './constants.js';
 import { Comm, type CommHooks } from './comm/comm.js';
 import { Engine } from './engine/engine.js';
 import { hold } from './engine/keep-alive.js';
+import { PollWait, shouldPoll } from './engine/poll-wait.js';
 import { ErrorCode, tsmpiError } from './errors.js';
 import { AgentChannel } from './launch/agent-channel.js';
 import { readLaunchEnv } from './launch/env.js';
@@ -76,6 +77,7 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const channel = new AgentChannel(env.rank);
     const { secret } = await channel.request({ t: 'hello', rank: env.rank }, 'secret');
     const engine = new Engine(env.rank, env.size, FIRST_FREE_CONTEXT);
+    if (shouldPoll(env.wait, env.localSize, env.pollUs)) engine.poll = new PollWait(env.pollUs);
     const dialer = env.transport === 'ws'
       // Loaded only when used: `ws` costs every rank (and tsmpiexec) start-up time otherwise.
       ? new (await import('./transport/ws-dialer.js')).WsDialer({ hostId: env.hostId, bind: env.bind, ports: env.ports })

@@ -11,6 +11,7 @@ import { type Claim, SENT, type Transport } from '../transport/transport.js';
 import type { FrameHeader } from '../wire/header.js';
 import { hold, keep, letGo } from './keep-alive.js';
 import { Matcher, type Posted, type Probe } from './matcher.js';
+import type { PollWait } from './poll-wait.js';
 import type { Message } from './message.js';
 import type { WaitReport } from '../launch/control-messages.js';
 
@@ -28,6 +29,8 @@ export class Engine {
   private flushed: (() => void)[] = [];
   private fatal: Error | undefined;
   transport: Transport | undefined;
+  /** Set when this rank polls while it waits (see poll-wait.ts). */
+  poll: PollWait | undefined;
 
   constructor(readonly rank: number, readonly size: number, firstFreeContext: number) {
     this.nextContext = firstFreeContext;
@@ -121,6 +124,7 @@ export class Engine {
     return () => {
       if (!this.matcher(ctx).cancel(r)) return false;
       letGo();
+      this.poll?.end();
       return true;
     };
   }
@@ -133,7 +137,9 @@ export class Engine {
   receive(ctx: number, source: number, tag: number, deliver: (m: Message) => void, into?: Posted['into']): Posted | undefined {
     keep();
     const r = new Receive(this, source, tag, deliver, into);
-    return this.matcher(ctx).match(r) ? undefined : r;
+    if (this.matcher(ctx).match(r)) return undefined;
+    if (this.poll) { r.polled = true; this.poll.begin(); }
+    return r;
   }
 
   peek(ctx: number, source: number, tag: number): Message | undefined {
@@ -142,8 +148,10 @@ export class Engine {
 
   probe(ctx: number, source: number, tag: number): Promise<Message> {
     const release = hold();
+    const poll = this.poll;
+    poll?.begin();
     return new Promise((resolve) => {
-      const p: Probe = { source, tag, since: performance.now(), found: (m) => { release(); resolve(m); } };
+      const p: Probe = { source, tag, since: performance.now(), found: (m) => { release(); poll?.end(); resolve(m); } };
       this.matcher(ctx).probe(p);
     });
   }
@@ -185,8 +193,12 @@ class Receive implements Posted {
     readonly into: Posted['into'],
   ) {}
 
+  /** Queued while this rank polls: its match ends a polling wait. */
+  polled = false;
+
   deliver(m: Message): void {
     letGo();
+    if (this.polled) this.engine.poll!.end();
     if (m.depth > this.engine.clock) this.engine.clock = m.depth;
     this.then(m);
   }

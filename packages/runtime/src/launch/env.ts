@@ -1,5 +1,5 @@
 /** The launch environment tsmpiexec gives each rank (absent → a singleton world of size 1). */
-import { DEFAULT_MAX_PAYLOAD_BYTES, Env } from '../constants.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_US, Env, type WaitPolicy } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { parsePortRange } from '../transport/listen.js';
 
@@ -17,6 +17,8 @@ export interface LaunchEnv {
   socketDir: string | undefined;
   maxPayload: number;
   ports: [number, number] | undefined;
+  wait: WaitPolicy;
+  pollUs: number;
 }
 
 function int(name: string, v: string | undefined): number {
@@ -47,7 +49,22 @@ export function readLaunchEnv(env: NodeJS.ProcessEnv = process.env): LaunchEnv |
     socketDir: env[Env.SOCKET_DIR] || undefined,
     maxPayload: env[Env.MAX_MESSAGE] ? int(Env.MAX_MESSAGE, env[Env.MAX_MESSAGE]) : DEFAULT_MAX_PAYLOAD_BYTES,
     ports: ports(env[Env.PORTS]),
+    ...waitPolicy(env),
   };
+}
+
+/** TSMPI_WAIT and TSMPI_POLL_US, checked: the user sets these, so say what is wrong in their terms. */
+export function waitPolicy(env: NodeJS.ProcessEnv): { wait: WaitPolicy; pollUs: number } {
+  const wait = (env[Env.WAIT] || 'auto') as WaitPolicy;
+  if (!['auto', 'poll', 'block'].includes(wait)) {
+    throw tsmpiError(ErrorCode.INIT, `${Env.WAIT}=${wait}: choose auto (poll while the host's ranks do not outnumber its cores), poll or block`);
+  }
+  const v = env[Env.POLL_US];
+  const pollUs = v === undefined || v === '' ? DEFAULT_POLL_US : Number(v);
+  if (!Number.isFinite(pollUs) || pollUs < 0) {
+    throw tsmpiError(ErrorCode.INIT, `${Env.POLL_US}=${v}: give how long a waiting rank polls before it sleeps, in microseconds (0 or more)`);
+  }
+  return { wait, pollUs };
 }
 
 function ports(v: string | undefined): [number, number] | undefined {
