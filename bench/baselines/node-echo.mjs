@@ -3,8 +3,13 @@
  * Node processes over the same kinds of socket tsmpi uses (TCP, Unix, ws),
  * driven by the same plan as the tsmpi benchmark (bench/lib/p2p-driver.mjs).
  *
- *   node node-echo.mjs serve tcp|unix|ws           → prints "LISTEN <address>"
- *   node node-echo.mjs client tcp|unix|ws ADDR CFG → prints the result line
+ *   node node-echo.mjs serve tcp|unix|ws [poll]           → prints "LISTEN <address>"
+ *   node node-echo.mjs client tcp|unix|ws ADDR CFG [poll] → prints the result line
+ *
+ * `poll`: both processes keep their event loop turning (setImmediate) all the
+ * time, so libuv polls the socket instead of sleeping in epoll_wait: the
+ * limit for a Node process that polls, as tsmpi's ranks do by default when
+ * they do not outnumber the cores (TSMPI_WAIT, runtime engine/poll-wait.ts).
  *
  * TCP/Unix frames: u32 LE payload length, u32 LE op, payload. Op 0 is echoed,
  * op 1 is swallowed, op 2 is swallowed and answered with an empty frame (the
@@ -24,8 +29,16 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { emit, now } from '../lib/measure.mjs';
 import { driveP2P } from '../lib/p2p-driver.mjs';
 
-const [role, kind, addr, cfgText] = process.argv.slice(2);
+const [role, kind, ...rest] = process.argv.slice(2);
+const poll = rest.at(-1) === 'poll';
+const [addr, cfgText] = poll ? rest.slice(0, -1) : rest;
 const MAX = 1 << 30;
+
+/** Keep the event loop turning until the process ends (the polling wait, unbounded: the limit). */
+function spin() {
+  const turn = () => setImmediate(turn);
+  turn();
+}
 
 /** Length-prefixed frame decoder: payloads copied into a buffer allocated from the header. */
 class Decoder {
@@ -195,11 +208,14 @@ async function clientWs(cfg) {
 
 if (role === 'serve') {
   if (kind === 'ws') serveWs(); else serveNet();
+  if (poll) spin();
 } else if (role === 'client') {
   const cfg = JSON.parse(cfgText);
+  if (poll) spin();
   const result = kind === 'ws' ? await clientWs(cfg) : await clientNet(cfg);
   emit({ kind: 'p2p', ...result });
+  if (poll) process.exit(0);
 } else {
-  console.error('usage: node-echo.mjs serve KIND | client KIND ADDR CFG');
+  console.error('usage: node-echo.mjs serve KIND [poll] | client KIND ADDR CFG [poll]');
   process.exit(2);
 }

@@ -1,5 +1,5 @@
 /** The markdown report: one table per suite, every figure with its ratio, then the targets. */
-import { RAW_KIND, SIZES, BW_SIZES } from '../suites/p2p.mjs';
+import { RAW_KIND, SIZES, BW_SIZES, OTHER_WAIT_SIZES } from '../suites/p2p.mjs';
 import { OPS, COLL_SIZES } from '../suites/collectives.mjs';
 
 const MISSING = 'missing';
@@ -74,13 +74,19 @@ function p2pSection(p2p, opts) {
     }
     return out;
   };
+  const WAITING = { poll: 'polling', block: 'sleeping' };
+  const waitNote = p2p.wait
+    ? `tsmpi's ranks wait for messages by ${WAITING[p2p.wait]} here (\`TSMPI_WAIT=auto\`: ${p2p.wait === 'poll' ? 'they poll while 2 ranks do not outnumber the cores' : 'the host has fewer cores than ranks'}), and the raw Node echo waits the same way.`
+    : '';
   return [
     '## Point to point, 2 ranks',
     '',
+    ...(waitNote ? [waitNote, ''] : []),
     '### Round trip (median, µs; × = tsmpi ÷ baseline, lower is better)',
     '',
     table(head, rows(SIZES, ['object', 'typed', 'buffer'], rtt, us)),
     '',
+    ...(p2p.other ? waitSection(p2p, ts, rtt, WAITING) : []),
     '### One-way bandwidth (MB/s = 10^6 B/s; × = tsmpi ÷ baseline, higher is better)',
     '',
     table(head, rows(BW_SIZES, ['typed', 'buffer', 'object'], bw, mbs)),
@@ -93,6 +99,30 @@ function p2pSection(p2p, opts) {
     ...missingNotes(im),
     '',
   ].join('\n');
+}
+
+/** The small round trips with both wait policies, tsmpi and the raw echo alike. */
+function waitSection(p2p, ts, rtt, WAITING) {
+  const { wait, other } = p2p;
+  const head = [{ name: 'transport', right: false }, 'payload', { name: 'mode', right: false },
+    `tsmpi, ${WAITING[wait]}`, `Node, ${WAITING[wait]}`, '×', `tsmpi, ${WAITING[other]}`, `Node, ${WAITING[other]}`, '×'];
+  const rows = [];
+  for (const t of ts) {
+    const kind = RAW_KIND[t];
+    for (const size of OTHER_WAIT_SIZES) {
+      for (const mode of ['object', 'typed', 'buffer']) {
+        const a = rtt(`tsmpi-${t}`, mode, size), b = rtt(`node-${kind}`, 'raw', size);
+        const c = rtt(`tsmpi-${t}-${other}`, mode, size), d = rtt(`node-${kind}-${other}`, 'raw', size);
+        rows.push([`${t} (Node ${kind})`, sizeLabel(size), MODE_LABEL[mode], us(a), us(b), ratio(a, b), us(c), us(d), ratio(c, d)]);
+      }
+    }
+  }
+  return [
+    `### Round trip by wait policy (median, µs): ${WAITING[wait]} (the default here) and ${WAITING[other]} (\`TSMPI_WAIT=${other}\`)`,
+    '',
+    table(head, rows),
+    '',
+  ];
 }
 
 function collectivesSection(c, opts) {

@@ -1,9 +1,13 @@
 /**
  * Point to point, 2 ranks: tsmpi on each transport, right after it the raw
- * Node echo on the same kind of socket, then mpi4py over Open MPI's default
- * transport and over TCP.
+ * Node echo on the same kind of socket and waiting the same way (polling or
+ * sleeping, as tsmpi's ranks do by default here), then mpi4py over Open MPI's
+ * default transport and over TCP. Then the small round trips once more with
+ * tsmpi and the echo both waiting the other way (TSMPI_WAIT), to show what
+ * the wait policy is worth.
  */
 import { join } from 'node:path';
+import { DEFAULT_POLL_US, shouldPoll, waitPolicy } from '@tsmpi/runtime';
 import { outcome, run, startServer } from '../lib/proc.mjs';
 import { BENCH } from '../lib/setup.mjs';
 import { medianMerge } from '../lib/measure.mjs';
@@ -12,6 +16,14 @@ export const SIZES = [0, 8, 1024, 65536, 1 << 20, 1 << 24];
 export const BW_SIZES = [1 << 20, 1 << 24];
 /** Raw socket kind that is the limit for each tsmpi transport. */
 export const RAW_KIND = { auto: 'unix', tcp: 'tcp', ws: 'ws' };
+/** Sizes of the round trips measured with the other wait policy. */
+export const OTHER_WAIT_SIZES = [0, 8, 1024];
+
+/** How tsmpi's 2 ranks wait for messages on this machine, with the environment the bench runs in. */
+export function defaultWait(env = process.env) {
+  const { wait, pollUs } = waitPolicy(env);
+  return shouldPoll(wait, 2, pollUs) ? 'poll' : 'block';
+}
 
 export async function p2pSuite({ opts, setup, log }) {
   const cfg = {
@@ -24,6 +36,10 @@ export async function p2pSuite({ opts, setup, log }) {
   // median over the repetitions, so slow drift of the machine hits tsmpi and baselines alike.
   const runs = {};
   const keep = (id, rec) => (runs[id] ??= []).push(rec);
+  const wait = defaultWait();
+  const other = wait === 'poll' ? 'block' : 'poll';
+  const otherCfg = { ...cfg, sizes: OTHER_WAIT_SIZES, bwSizes: [] };
+  const otherEnv = { ...process.env, TSMPI_WAIT: other, TSMPI_POLL_US: String(waitPolicy(process.env).pollUs || DEFAULT_POLL_US) };
   for (let rep = 1; rep <= opts.repeat; rep++) {
     const of = opts.repeat > 1 ? ` (${rep}/${opts.repeat})` : '';
     for (const t of opts.transports) {
@@ -31,8 +47,16 @@ export async function p2pSuite({ opts, setup, log }) {
       const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
       keep(`tsmpi-${t}`, outcome(r, `tsmpi --transport ${t}`));
       const kind = RAW_KIND[t];
-      log(`p2p: raw Node echo over ${kind}${of}`);
-      keep(`node-${kind}`, await raw(kind, cfg, timeoutMs));
+      log(`p2p: raw Node echo over ${kind} (${wait})${of}`);
+      keep(`node-${kind}`, await raw(kind, cfg, timeoutMs, wait === 'poll'));
+    }
+    for (const t of opts.transports) {
+      log(`p2p: tsmpi --transport ${t}, TSMPI_WAIT=${other}${of}`);
+      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(otherCfg)], { timeoutMs, env: otherEnv });
+      keep(`tsmpi-${t}-${other}`, outcome(r, `tsmpi --transport ${t} (TSMPI_WAIT=${other})`));
+      const kind = RAW_KIND[t];
+      log(`p2p: raw Node echo over ${kind} (${other})${of}`);
+      keep(`node-${kind}-${other}`, await raw(kind, otherCfg, timeoutMs, other === 'poll'));
     }
     for (const btl of ['shm', 'tcp']) {
       const id = `mpi4py-${btl}`;
@@ -43,15 +67,16 @@ export async function p2pSuite({ opts, setup, log }) {
     }
   }
   const impls = Object.fromEntries(Object.entries(runs).map(([id, recs]) => [id, medianMerge(recs)]));
-  return { config: cfg, repeat: opts.repeat, impls };
+  return { config: cfg, repeat: opts.repeat, wait, other, impls };
 }
 
-async function raw(kind, cfg, timeoutMs) {
+async function raw(kind, cfg, timeoutMs, poll) {
   const echo = join(BENCH, 'baselines/node-echo.mjs');
+  const how = poll ? ['poll'] : [];
   let server;
   try {
-    server = await startServer(process.execPath, [echo, 'serve', kind]);
-    const r = await run(process.execPath, [echo, 'client', kind, server.address, JSON.stringify(cfg)], { timeoutMs });
+    server = await startServer(process.execPath, [echo, 'serve', kind, ...how]);
+    const r = await run(process.execPath, [echo, 'client', kind, server.address, JSON.stringify(cfg), ...how], { timeoutMs });
     return outcome(r, `raw ${kind} echo`);
   } catch (err) {
     return { missing: `raw ${kind} echo failed: ${err.message}` };
