@@ -11,10 +11,12 @@
  *
  * The pool's machinery (start.ts: dispatcher, back ends, worker threads) is
  * imported when a pool starts, not with the package: every program that
- * imports `tsmpi` loads this package, and most never start a pool.
+ * imports `tsmpi` loads this package, and most never start a pool. So is
+ * @tsmpi/collectives (loaded by then anyway): Node 20 resolves each bare
+ * import of each file anew, ~2 M instructions each.
  */
 import { Env, ErrorCode, finalize, tsmpiError } from '@tsmpi/runtime';
-import { type Communicator, init } from '@tsmpi/collectives';
+import type { Communicator } from '@tsmpi/collectives';
 import { PoolEnv } from '../constants.js';
 import { parkIfThreadWorker } from '../worker/thread-mode.js';
 import type { Backend, PoolExecutor } from './executor.js';
@@ -61,7 +63,8 @@ export async function createExecutor(o: ExecutorOptions = {}): Promise<PoolExecu
   if (parked) return parked;
   const backend = chooseBackend(o.backend);
   const launched = process.env[Env.RANK] !== undefined;
-  const comm = launched || backend === 'ranks' ? await init() : undefined;
+  // Imported here, not at the top: each bare import of a bundle file costs Node's resolver at load (see start.ts).
+  const comm = launched || backend === 'ranks' ? await (await import('@tsmpi/collectives')).init() : undefined;
   if (comm && comm.size > 1) {
     if (ranksPoolStarted) {
       throw tsmpiError(ErrorCode.STATE, 'PoolExecutor.create() was called before in this job, and its worker ranks have exited: '
