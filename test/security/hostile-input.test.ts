@@ -1,11 +1,11 @@
 // Strangers at the door of a running job, on every transport (the default:
-// Unix sockets and TCP; --transport tcp; --transport ws): random bytes,
+// Unix sockets only on a single host; --transport tcp; --transport ws): random bytes,
 // truncated and oversized frames, wrong secrets, garbage HTTP and WebSocket
 // frames, and connections that never speak, before and while the job works.
 // Each bad connection is closed by the rank without a proof of the secret; the
 // job (rank 0 waits for `go` on its stdin, then point-to-point and collective
 // rounds, every result checked) finishes with exit 0. The ranks listen on
-// loopback only, and the job's secret is on no command line and in no
+// Unix sockets or loopback only, and the job's secret is on no command line and in no
 // environment (`ps`, /proc/<pid>/cmdline and /proc/<pid>/environ).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
