@@ -1,11 +1,11 @@
 // Strangers at the door of a running job, on every transport (the default:
-// Unix sockets and TCP; --transport tcp; --transport ws): random bytes,
+// Unix sockets only on a single host; --transport tcp; --transport ws): random bytes,
 // truncated and oversized frames, wrong secrets, garbage HTTP and WebSocket
 // frames, and connections that never speak, before and while the job works.
 // Each bad connection is closed by the rank without a proof of the secret; the
 // job (rank 0 waits for `go` on its stdin, then point-to-point and collective
 // rounds, every result checked) finishes with exit 0. The ranks listen on
-// loopback only, and the job's secret is on no command line and in no
+// Unix sockets or loopback only, and the job's secret is on no command line and in no
 // environment (`ps`, /proc/<pid>/cmdline and /proc/<pid>/environ).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -84,9 +84,10 @@ describe.each(['auto', 'tcp', 'ws'] as const)('hostile input against a job over 
     await job.waitFor(/^secret [0-9a-f]{64}$/m);
     const secret = /^secret ([0-9a-f]{64})$/m.exec(job.stdout())![1]!;
 
-    // Where the ranks listen: one TCP (or ws) port each, on loopback only; Unix sockets for the default transport.
+    // Where the ranks listen: one TCP (or ws) port each on loopback only, or (the default transport) a Unix socket each.
     const { tcp, unix } = listeningSockets(pids);
-    expect(tcp.map((t) => t.pid).sort(), JSON.stringify(tcp)).toEqual([...pids].sort());
+    // A single-host job on auto has every peer on its Unix sockets: no TCP listener at all.
+    expect(tcp.map((t) => t.pid).sort(), JSON.stringify(tcp)).toEqual(transport === 'auto' ? [] : [...pids].sort());
     for (const t of tcp) expect(t.host, 'a single-host job listens on loopback only').toBe('127.0.0.1');
     expect(unix.map((u) => u.pid).sort()).toEqual(transport === 'auto' ? [...pids].sort() : []);
 

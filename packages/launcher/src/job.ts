@@ -5,7 +5,6 @@
  * else the first failure's code (128+signal for a signal death, the code given
  * to abort()), after ending every other rank on every host.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +12,11 @@ import { constants as osConstants } from 'node:os';
 import { type AgentToRank, type Card, Env, type RankToAgent, type WaitReport } from '@tsmpi/runtime/launch';
 import type { AgentConfig, AgentToLauncher } from './agent/protocol.js';
 import { ENDING_SIGNALS, ExitCode, FORWARDED_SIGNALS, KILL_GRACE_MS, REPORT_SIGNAL } from './constants.js';
-import { ControlServer, type AgentLink } from './control-server.js';
-import { interfaceAddress, routeAddressTo } from './net-address.js';
+import type { ControlServer, AgentLink } from './control-server.js';
 import type { JobPlan } from './plan.js';
 import type { Command } from './program.js';
 import { mallocTunables } from './malloc-tunables.js';
+import { randomHex } from './random-hex.js';
 import { rankEnv } from './rank-env.js';
 import { type RankExit, RankProcess } from './rank-process.js';
 import { RemoteHost, RemoteRank } from './remote-host.js';
@@ -72,8 +71,8 @@ const signalNumber = (s: NodeJS.Signals) => (osConstants.signals as Record<strin
 export class Job {
   private ranks: RankState[] = [];
   private remotes: RemoteHost[] = [];
-  private readonly secret = randomBytes(32).toString('hex');
-  private readonly jobId = randomBytes(6).toString('hex');
+  private readonly secret = randomHex(32);
+  private readonly jobId = randomHex(6);
   private socketDir: string | undefined;
   private server: ControlServer | undefined;
   private tableSent = false;
@@ -98,6 +97,8 @@ export class Job {
     // single-host job, else the interface that routes to the other hosts.
     let bind = '127.0.0.1';
     if (remotePlans.length > 0) {
+      // Multi-host only (as the control server below): a single-host job does not load node:dgram and node:dns.
+      const { interfaceAddress, routeAddressTo } = await import('./net-address.js');
       try {
         bind = this.o.iface ? interfaceAddress(this.o.iface) ?? fail(`--iface ${this.o.iface}: no IPv4 interface of this host matches`) : await routeAddressTo(remotePlans[0]!.spec.host);
       } catch (err) {
@@ -166,6 +167,7 @@ export class Job {
   }
 
   private async startRemotes(bind: string): Promise<void> {
+    const { ControlServer } = await import('./control-server.js');
     this.server = new ControlServer(Buffer.from(this.secret, 'hex'), (hostIndex, link) => this.onAgent(hostIndex, link));
     try {
       await this.server.listen(bind, this.o.ports);

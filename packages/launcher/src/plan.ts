@@ -9,7 +9,6 @@ import { parseHostList } from './hosts/host-list.js';
 import { readHostfile } from './hosts/hostfile.js';
 import { pbsHosts, slurmHosts } from './hosts/resource-manager.js';
 import { place } from './hosts/placement.js';
-import { isLocalHost } from './net-address.js';
 
 export interface HostPlan {
   spec: HostSpec;
@@ -42,6 +41,8 @@ export async function makePlan(o: CliOptions, env: NodeJS.ProcessEnv = process.e
   }
   const p = place(hosts, o.np, o.mapBy, o.oversubscribe);
   const me = hostname();
+  // Loaded only for a host list: it brings node:dns and node:dgram.
+  const { isLocalHost } = await import('./net-address.js');
   const plans: HostPlan[] = [];
   for (let i = 0; i < hosts.length; i++) {
     // Under srun every host, ours included, gets an agent; --launcher local runs everything here.

@@ -81,7 +81,7 @@ async function start(Cls: CommClass): Promise<Runtime> {
     const dialer = env.transport === 'ws'
       // Loaded only when used: `ws` costs every rank (and tsmpiexec) start-up time otherwise.
       ? new (await import('./transport/ws-dialer.js')).WsDialer({ hostId: env.hostId, bind: env.bind, ports: env.ports })
-      : new NetDialer({ hostId: env.hostId, bind: env.bind, socketDir: env.socketDir, rank: env.rank, sameHostPath: env.transport === 'auto', ports: env.ports });
+      : new NetDialer({ hostId: env.hostId, bind: env.bind, socketDir: env.socketDir, rank: env.rank, sameHostPath: env.transport === 'auto', allPeersLocal: env.localSize === env.size, ports: env.ports });
     const transport = new StreamTransport({
       rank: env.rank,
       size: env.size,

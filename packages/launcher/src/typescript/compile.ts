@@ -4,7 +4,6 @@
  * everything else the output depends on, so the ranks of a job (and later
  * jobs) transform a file once. esbuild is loaded only on a cache miss.
  */
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,11 @@ const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 export const isTypeScript = (path: string): boolean => TS_EXTENSIONS.has(extname(path));
 
 const require = createRequire(import.meta.url);
+/**
+ * node:crypto (the cache key's SHA-256) on first use: the hooks thread gets a rank's entry file
+ * compiled already (entry.ts) and then needs it only for the program's other TypeScript files.
+ */
+const createHash = (algorithm: string) => process.getBuiltinModule('node:crypto').createHash(algorithm);
 type Esbuild = typeof import('esbuild');
 let esbuild: Esbuild | undefined;
 let esbuildVersion: string | undefined;

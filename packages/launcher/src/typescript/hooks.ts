@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile, isTypeScript } from './compile.js';
+import type { CompiledEntry } from './entry.js';
 import { isPathSpecifier, typeScriptCandidates } from './candidates.js';
 import { formatOf } from './project.js';
 
@@ -16,6 +17,13 @@ interface LoadContext { format?: string | null; conditions: string[]; importAttr
 interface LoadResult { format: string; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean }
 
 const RETRY = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
+
+/** The entry file as register.ts compiled it on the main thread, served once. */
+let entry: CompiledEntry | undefined;
+
+export function initialize(data: { entry?: CompiledEntry } | undefined): void {
+  entry = data?.entry;
+}
 
 export async function resolve(specifier: string, context: ResolveContext, next: (s: string, c: ResolveContext) => Promise<ResolveResult>): Promise<ResolveResult> {
   try {
@@ -35,6 +43,11 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 export async function load(url: string, context: LoadContext, next: (u: string, c: LoadContext) => Promise<LoadResult>): Promise<LoadResult> {
+  if (entry && url === entry.url) {
+    const { format, source } = entry;
+    entry = undefined;
+    return { format, source, shortCircuit: true };
+  }
   if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
   if (!isTypeScript(path)) return next(url, context);

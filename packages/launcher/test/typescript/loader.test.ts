@@ -2,7 +2,7 @@
 // ES modules and CommonJS, the import forms tsx allows, tsconfig options,
 // stack traces at .ts lines, and the disk cache.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ const FILES: Record<string, string> = {
   'esm/types.ts': 'export interface Shape { a: number }',
   'esm/plain.cjs': "module.exports = 'plain-cjs';",
   'esm/named.cts': 'const x: number = 42;\nexport const cval = x;',
+  'esm/broken.ts': 'const x: number = ;',
   'cjs/main.ts': "const u = require('./dep');\nconst v: number = u.val;\nconsole.log(['cjs', v, typeof module, __filename.endsWith('main.ts')].join(' '));",
   'cjs/dep.ts': 'export const val: number = 7;',
   'deco/tsconfig.json': '{\n  // comments and trailing commas, as tsc allows\n  "extends": "./base.json",\n}',
@@ -112,5 +113,22 @@ describe('the TypeScript loader', () => {
     const r = node('esm/main.ts', [], { TSMPI_TS_CACHE: shared });
     expect(r.stdout).toMatch(/^esm 3/);
     expect(readdirSync(shared)).toEqual([]);
+  });
+
+  // The entry file is compiled on the main thread and handed to the hooks thread (typescript/entry.ts).
+  it('runs an entry named through a symbolic link as the file it links to', () => {
+    symlinkSync(join(dir, 'esm', 'main.ts'), join(dir, 'esm', 'link.ts'));
+    const r = node('esm/link.ts', [], { TSMPI_RANK: '0' });
+    expect(r.stderr).toBe('');
+    // import.meta.url is the real file's: the module Node loaded is main.ts, compiled once.
+    expect(r.stdout).toMatch(/^esm 3 6 4 index .* true$/m);
+  });
+
+  it('reports a syntax error of the entry file with the file and line, as a rank too', () => {
+    for (const env of [{}, { TSMPI_RANK: '0' }]) {
+      const r = node('esm/broken.ts', [], env);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/broken\.ts:1:/);
+    }
   });
 });

@@ -8,17 +8,18 @@
  *   serve; then they run `body(null)`, and every rank goes on.
  * The back end is chosen here: the option, else TSMPI_POOL, else `ranks`
  * under tsmpiexec and `local` (worker threads) without it.
+ *
+ * The pool's machinery (start.ts: dispatcher, back ends, worker threads) is
+ * imported when a pool starts, not with the package: every program that
+ * imports `tsmpi` loads this package, and most never start a pool. So is
+ * @tsmpi/collectives (loaded by then anyway): Node 20 resolves each bare
+ * import of each file anew, ~2 M instructions each.
  */
-import { Env, ErrorCode, finalize, tsmpiError, UNDEFINED } from '@tsmpi/runtime';
-import { type Communicator, init } from '@tsmpi/collectives';
-import { Kind, PoolEnv, Tag } from '../constants.js';
-import { localWorkerCount, LocalLink } from '../backends/local.js';
-import { RanksLink } from '../backends/ranks.js';
-import { serveRanks } from '../backends/ranks-worker.js';
-import { SerialLink } from '../backends/serial.js';
+import { Env, ErrorCode, finalize, tsmpiError } from '@tsmpi/runtime';
+import type { Communicator } from '@tsmpi/collectives';
+import { PoolEnv } from '../constants.js';
 import { parkIfThreadWorker } from '../worker/thread-mode.js';
-import { Dispatcher, type DispatchOptions } from './dispatcher.js';
-import { type Backend, PoolExecutor } from './executor.js';
+import type { Backend, PoolExecutor } from './executor.js';
 
 export interface ExecutorOptions {
   /**
@@ -54,55 +55,6 @@ export function chooseBackend(option?: string): Backend {
   throw tsmpiError(ErrorCode.ARG, `${option !== undefined ? 'backend' : PoolEnv.BACKEND}=${v}: choose serial, local or ranks`);
 }
 
-function dispatchOptions(o: ExecutorOptions): DispatchOptions {
-  const prefetch = o.prefetch ?? 'auto';
-  if (prefetch !== 'auto' && !(Number.isInteger(prefetch) && prefetch >= 0)) {
-    throw tsmpiError(ErrorCode.ARG, `prefetch must be 'auto' or a whole number of at least 0, not ${String(prefetch)}`);
-  }
-  const onWorkerExit = o.onWorkerExit ?? 'abort';
-  if (onWorkerExit !== 'abort' && onWorkerExit !== 'continue') {
-    throw tsmpiError(ErrorCode.ARG, `onWorkerExit must be 'abort' or 'continue', not ${String(onWorkerExit)}`);
-  }
-  return { prefetch, onWorkerExit };
-}
-
-/** Every rank of `comm` calls this; `root` gets the executor, the others serve and get null. */
-async function start(comm: Communicator | undefined, root: number, o: ExecutorOptions): Promise<PoolExecutor | null> {
-  const backend = chooseBackend(o.backend);
-  const d = dispatchOptions(o);
-  const size = comm?.size ?? 1;
-  const rank = comm?.rank ?? 0;
-  if (backend === 'ranks' && comm && size > 1) {
-    const pool = await comm.dup();
-    const workers = await comm.split(rank === root ? UNDEFINED : 0, rank);
-    if (rank !== root) {
-      await serveRanks(pool, root, workers!);
-      pool.free();
-      workers!.free();
-      return null;
-    }
-    return new PoolExecutor(new Dispatcher(new RanksLink(pool, root), d), 'ranks', o.progress, async () => pool.free());
-  }
-  // Serial or local on the root (a ranks pool on a world of one runs serially, as mpi4py's
-  // MPICommExecutor does); the other ranks of a larger communicator wait for the root to finish.
-  let afterStop: (() => Promise<void>) | undefined;
-  if (comm && size > 1) {
-    const pool = await comm.dup();
-    if (rank !== root) {
-      await pool.recv(root, Tag.TO_WORKER);
-      pool.free();
-      return null;
-    }
-    afterStop = async () => {
-      await Promise.all(Array.from({ length: size }, (_, r) => r).filter((r) => r !== root).map((r) => pool.send([Kind.STOP], r, Tag.TO_WORKER)));
-      pool.free();
-    };
-  }
-  const kind: Backend = backend === 'local' ? 'local' : 'serial';
-  const link = kind === 'local' ? new LocalLink(localWorkerCount(o.maxWorkers)) : new SerialLink();
-  return new PoolExecutor(new Dispatcher(link, d), kind, o.progress, afterStop);
-}
-
 let ranksPoolStarted = false;
 
 /** PoolExecutor.create(): see the class. */
@@ -111,7 +63,8 @@ export async function createExecutor(o: ExecutorOptions = {}): Promise<PoolExecu
   if (parked) return parked;
   const backend = chooseBackend(o.backend);
   const launched = process.env[Env.RANK] !== undefined;
-  const comm = launched || backend === 'ranks' ? await init() : undefined;
+  // Imported here, not at the top: each bare import of a bundle file costs Node's resolver at load (see start.ts).
+  const comm = launched || backend === 'ranks' ? await (await import('@tsmpi/collectives')).init() : undefined;
   if (comm && comm.size > 1) {
     if (ranksPoolStarted) {
       throw tsmpiError(ErrorCode.STATE, 'PoolExecutor.create() was called before in this job, and its worker ranks have exited: '
@@ -119,7 +72,7 @@ export async function createExecutor(o: ExecutorOptions = {}): Promise<PoolExecu
     }
     ranksPoolStarted = true;
   }
-  const executor = await start(comm, 0, o);
+  const executor = await (await import('./start.js')).start(comm, 0, o);
   if (!executor) {
     // A worker rank: it has served until the shutdown; end it cleanly, without running the rest of the program.
     await finalize();
@@ -153,7 +106,7 @@ export async function withExecutor<T>(
     throw tsmpiError(ErrorCode.ROOT, `withExecutor: root ${root} is not a rank of the communicator (0..${comm.size - 1})`);
   }
   if (typeof body !== 'function') throw tsmpiError(ErrorCode.ARG, 'withExecutor(comm, root, body): body must be a function');
-  const executor = await start(comm, root, options);
+  const executor = await (await import('./start.js')).start(comm, root, options);
   if (!executor) return body(null);
   let out: T;
   try {

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { ErrorCode, tsmpiError } from '../errors.js';
 import type { Dialer } from './stream-transport.js';
 import type { Card } from './transport.js';
 import { listenInRange } from './listen.js';
@@ -17,6 +18,12 @@ export interface NetDialerOptions {
   rank: number;
   /** Use the Unix socket for same-host peers (false forces TCP everywhere). */
   sameHostPath: boolean;
+  /**
+   * Every rank of the job runs on this host. With the same-host path, no peer
+   * then dials TCP, and no TCP listener is opened (it cost each rank of a
+   * single-host job a port, and loading node:dns for the listen).
+   */
+  allPeersLocal?: boolean;
   /** Listen only on a port in this range. */
   ports?: [number, number];
   /** Bytes of each connection's reused read buffer (default 64 KiB; tests make it tiny). */
@@ -47,11 +54,15 @@ export class NetDialer implements Dialer {
       s.unref();
       onStream(s);
     };
-    const tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, onConn);
-    tcp.unref();
-    const port = await listenInRange(tcp, this.o.bind, this.o.ports);
-    this.servers.push(tcp);
-    const card: Card = { hostId: this.o.hostId, tcp: { host: this.o.bind, port } };
+    const card: Card = { hostId: this.o.hostId };
+    const unixOnly = this.o.socketDir !== undefined && this.o.sameHostPath && this.o.allPeersLocal === true;
+    if (!unixOnly) {
+      const tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, onConn);
+      tcp.unref();
+      const port = await listenInRange(tcp, this.o.bind, this.o.ports);
+      this.servers.push(tcp);
+      card.tcp = { host: this.o.bind, port };
+    }
     if (this.o.socketDir && this.o.sameHostPath) {
       const path = join(this.o.socketDir, `r${this.o.rank}.sock`);
       rmSync(path, { force: true });
@@ -66,9 +77,15 @@ export class NetDialer implements Dialer {
   }
 
   connect(card: Card, own: Card): Promise<Duplex> {
+    const unix = card.unix && this.o.sameHostPath && card.hostId === own.hostId;
+    if (!unix && !card.tcp) {
+      // Only a peer whose launch environment says the whole job is on its host leaves TCP out.
+      return Promise.reject(tsmpiError(ErrorCode.INIT, `a peer on host ${card.hostId} listens on a Unix socket only, and this rank (host ${own.hostId}) cannot reach it: `
+        + 'every rank of a job must be started by the same tsmpiexec, with the same --transport'));
+    }
     return new Promise((resolve, reject) => {
-      const s = card.unix && this.o.sameHostPath && card.hostId === own.hostId
-        ? dialReusingReads({ path: card.unix }, this.readBuffer)
+      const s = unix
+        ? dialReusingReads({ path: card.unix! }, this.readBuffer)
         : dialReusingReads({ host: card.tcp!.host, port: card.tcp!.port, noDelay: true }, this.readBuffer);
       s.setNoDelay(true);
       s.unref();

@@ -7,7 +7,6 @@
  *   connector → MAGIC, Nc, id (i32), HMAC(secret, "c" Ns Nc id)
  *   acceptor  → HMAC(secret, "s" Nc Ns)
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { MAC_BYTES, NONCE_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
@@ -16,8 +15,16 @@ import { StreamReader } from './stream-reader.js';
 const MAGIC = Buffer.from('TSMPI\x00\x01\x00', 'latin1');
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
+/**
+ * node:crypto, loaded on the first handshake rather than with this module:
+ * tsmpiexec imports this module (through @tsmpi/runtime/launch) and shakes
+ * hands only with the agents of a multi-host job; loading node:crypto cost
+ * its start-up ~15 M instructions.
+ */
+const crypto = () => process.getBuiltinModule('node:crypto');
+
 function mac(secret: Buffer, ...parts: Buffer[]): Buffer {
-  const h = createHmac('sha256', secret);
+  const h = crypto().createHmac('sha256', secret);
   for (const p of parts) h.update(p);
   return h.digest();
 }
@@ -59,7 +66,7 @@ export interface Authenticated { id: number; rest: Buffer }
 export function acceptHandshake(stream: Duplex, secret: Buffer): Promise<Authenticated> {
   return withTimeout(stream, (async () => {
     const reader = new StreamReader(stream);
-    const ns = randomBytes(NONCE_BYTES);
+    const ns = crypto().randomBytes(NONCE_BYTES);
     stream.write(Buffer.concat([MAGIC, ns]));
     const msg = await reader.read(MAGIC.length + NONCE_BYTES + 4 + MAC_BYTES);
     if (!msg.subarray(0, MAGIC.length).equals(MAGIC)) throw tsmpiError(ErrorCode.AUTH, 'peer did not speak the tsmpi handshake');
@@ -67,7 +74,7 @@ export function acceptHandshake(stream: Duplex, secret: Buffer): Promise<Authent
     const id = msg.subarray(MAGIC.length + NONCE_BYTES, MAGIC.length + NONCE_BYTES + 4);
     const theirs = msg.subarray(MAGIC.length + NONCE_BYTES + 4);
     const ours = mac(secret, Buffer.from('c'), ns, nc, id);
-    if (!timingSafeEqual(ours, theirs)) throw tsmpiError(ErrorCode.AUTH, 'peer does not know the job secret');
+    if (!crypto().timingSafeEqual(ours, theirs)) throw tsmpiError(ErrorCode.AUTH, 'peer does not know the job secret');
     stream.write(mac(secret, Buffer.from('s'), nc, ns));
     return { id: id.readInt32LE(0), rest: reader.detach() };
   })());
@@ -80,11 +87,11 @@ export function connectHandshake(stream: Duplex, secret: Buffer, id: number): Pr
     const hello = await reader.read(MAGIC.length + NONCE_BYTES);
     if (!hello.subarray(0, MAGIC.length).equals(MAGIC)) throw tsmpiError(ErrorCode.AUTH, 'peer did not speak the tsmpi handshake');
     const ns = hello.subarray(MAGIC.length);
-    const nc = randomBytes(NONCE_BYTES);
+    const nc = crypto().randomBytes(NONCE_BYTES);
     const idb = idBytes(id);
     stream.write(Buffer.concat([MAGIC, nc, idb, mac(secret, Buffer.from('c'), ns, nc, idb)]));
     const proof = await reader.read(MAC_BYTES);
-    if (!timingSafeEqual(proof, mac(secret, Buffer.from('s'), nc, ns))) {
+    if (!crypto().timingSafeEqual(proof, mac(secret, Buffer.from('s'), nc, ns))) {
       throw tsmpiError(ErrorCode.AUTH, 'peer failed to prove it knows the job secret');
     }
     return { id, rest: reader.detach() };
