@@ -16,8 +16,8 @@ export function encodeMessage(value: unknown): Outgoing {
     const bytes = bytesOfBinary(value as ArrayBufferView | ArrayBuffer);
     return { enc: code, parts: windows(bytes), byteLength: bytes.byteLength };
   }
-  const { parts, byteLength } = encodeValue(value);
-  return { enc: Encoding.VALUE, parts, byteLength };
+  // Already in this shape, with enc = Encoding.VALUE.
+  return encodeValue(value);
 }
 
 export function decodeMessage(enc: number, payload: Bytes): unknown {

@@ -156,9 +156,61 @@ describe('value codec: layout', () => {
     a.parts.forEach((p, i) => expect(Buffer.from(p).equals(snapshot[i]!)).toBe(true));
   });
 
+  it('structures written across slabs and into buffers of their own survive later encodings', () => {
+    // Structures go into 64 KiB slabs of the writer (value-writer.ts); big ones into a buffer of their own.
+    const values = Array.from({ length: 3000 }, (_, i) => ({
+      i, s: 'k'.repeat(i % 97), n: i % 500 === 0 ? 'x'.repeat(20_000 + i) : i % 700 === 0 ? Array.from({ length: 20_000 }, (_, j) => j) : null,
+    }));
+    const encoded = values.map((v) => encodeValue(v));
+    encoded.forEach((e, i) => {
+      const out = new Uint8Array(e.byteLength);
+      let off = 0;
+      for (const p of e.parts) { out.set(p, off); off += p.byteLength; }
+      expectIdentical(decodeValue(out), values[i]);
+    });
+  });
+
+  it('a value encoded by a getter while another is being encoded does not disturb it', () => {
+    let inner: Uint8Array | undefined;
+    const outer = { a: 'before', get b() { inner = payloadOf({ nested: [1, 2, 3] }); return 'getter'; }, c: [4, 5, 6] };
+    expectIdentical(roundTrip(outer), { a: 'before', b: 'getter', c: [4, 5, 6] });
+    expectIdentical(decodeValue(inner!), { nested: [1, 2, 3] });
+  });
+
+  it('the same object twice (not a cycle) travels at any depth, as two copies', () => {
+    const shared = { x: 1 };
+    let v: unknown = [shared, shared];
+    for (let i = 0; i < 40; i++) v = [v, shared];
+    let got = roundTrip(v) as unknown[];
+    for (let i = 0; i < 40; i++) { expect(got[1]).toEqual({ x: 1 }); got = got[0] as unknown[]; }
+    expect(got).toEqual([{ x: 1 }, { x: 1 }]);
+  });
+
   it('a small value stays small', () => {
     expect(encodeValue(7).byteLength).toBeLessThanOrEqual(16);
     expect(encodeValue({ a: 1, b: 'x' }).byteLength).toBeLessThanOrEqual(32);
+  });
+});
+
+/** `n` arrays inside one another, a number at the bottom. */
+function nested(n: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < n; i++) v = [v];
+  return v;
+}
+
+/** Objects `n` levels deep (`.d.d...`), the deepest pointing back to the top. */
+function deepCycle(n: number): unknown {
+  const top: Record<string, unknown> = {};
+  let at = top;
+  for (let i = 1; i < n; i++) { const next = {}; at.d = next; at = next; }
+  at.d = top;
+  return top;
+}
+
+describe('value codec: nesting', () => {
+  it('a value nested 1000 levels deep round-trips', () => {
+    expectIdentical(roundTrip(nested(1000)), nested(1000));
   });
 });
 
@@ -184,6 +236,12 @@ describe('value codec: values that cannot travel fail with TSMPI_ERR_VALUE', () 
     ['a WeakMap', new WeakMap(), /WeakMap/],
     ['a WeakSet', new WeakSet(), /WeakSet/],
     ['a DataView', new DataView(new ArrayBuffer(4)), /DataView/],
+    ['a symbol as a Map value', new Map([['k', Symbol('s')]]), /symbol \(at value\.get\(\.\.\.\)\)/],
+    ['a function as a Map key', new Map([[1, 1], [() => 1, 2]]), /function \(at value\.<key 1>\)/],
+    ['a function in a Set', { s: new Set([1, () => 1]) }, /function \(at value\.s\.<item>\)/],
+    ['a cycle deeper than the scanned ancestors', deepCycle(30), /cycle \(at value(\.d){30}\)/],
+    ['a value nested deeper than 1000 levels', nested(1001), /nested deeper than 1000 levels \(at value(\[0\]){16}\.\.\.(\[0\]){16}\)/],
+    ['a value nested far deeper than the stack allows', nested(200_000), /nested deeper than 1000 levels/],
   ];
   for (const [name, value, message] of bad) {
     it(name, () => {
@@ -215,6 +273,8 @@ describe('value codec: corrupt payloads fail with TSMPI_ERR_PROTOCOL', () => {
     ['binary segment out of range', withLen([13, 9, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([64]).buffer)]])],
     ['unknown binary kind', withLen([13, 99, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([0]).buffer)]])],
     ['bigint digits that are not hex', withLen([6, ...u32(2), 0x7a, 0x7a])],
+    ['nested deeper than any sender writes', withLen([...Array.from({ length: 1001 }, () => [8, ...u32(1)]).flat(), 4, 1, 0, 0, 0])],
+    ['an error whose code is not a string or number', withLen([14, ...u32(0), ...u32(0), ...u32(0), 8, ...u32(0)])],
   ];
   for (const [name, bytes] of cases) {
     it(name, () => expect(codeOf(() => decodeValue(bytes))).toBe('TSMPI_ERR_PROTOCOL'));
