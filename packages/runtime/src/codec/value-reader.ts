@@ -4,10 +4,11 @@
  * needs Node's UTF-8 or UTF-16 decoder); typed arrays come back as views of
  * their segments where the payload is the program's to keep.
  */
+import { Buffer } from 'node:buffer';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { MAX_BUFFER_BYTES } from '../constants.js';
-import { viewAs } from './typed-arrays.js';
-import { type Bytes, isUint8 } from './bytes.js';
+import { viewIn } from './typed-arrays.js';
+import { type Bytes, isSlab, isUint8 } from './bytes.js';
 import { asciiString } from './ascii-strings.js';
 import { align8, getF64, getI32, getU32, MAX_VALUE_DEPTH, SHORT_STRING, T, UTF16_FLAG } from './value-format.js';
 
@@ -18,15 +19,21 @@ class Reader {
   readonly b: Uint8Array;
   readonly end: number;
   readonly segBase: number;
+  /** The payload's length, and (read at the first binary value: getters that call into C++) its buffer. */
+  readonly byteLength: number;
+  buffer: ArrayBufferLike | undefined;
+  /** True when the payload lies in a shared slab (typed arrays are then copied out). */
+  own: boolean | undefined;
   /** A Buffer over `b`, made for the first string Node's decoder must read. */
   private text: Buffer | undefined;
 
   constructor(readonly bytes: Bytes) {
     this.b = isUint8(bytes) && bytes.byteLength <= MAX_BUFFER_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
     this.end = this.b.length;
+    this.byteLength = bytes.byteLength;
     if (this.end < 4) throw corrupt('payload shorter than its length field');
     const structLen = getU32(this.b, 0);
-    if (structLen > bytes.byteLength || structLen < 5) throw corrupt('structure length out of range');
+    if (structLen > this.byteLength || structLen < 5) throw corrupt('structure length out of range');
     this.segBase = align8(structLen);
   }
 
@@ -99,8 +106,9 @@ function readValue(r: Reader): unknown {
     case T.BINARY: {
       const code = r.u8(); const off = r.f64(); const len = r.f64();
       const abs = r.segBase + off;
-      if (!(abs >= 0 && len >= 0 && abs + len <= r.bytes.byteLength)) throw corrupt('binary segment out of range');
-      const v = viewAs(code, r.bytes, abs, len);
+      if (!(abs >= 0 && len >= 0 && abs + len <= r.byteLength)) throw corrupt('binary segment out of range');
+      const buffer = r.buffer ??= r.bytes.buffer;
+      const v = viewIn(code, buffer, r.bytes.byteOffset + abs, len, r.own ??= isSlab(buffer));
       if (v === undefined) throw corrupt(`unknown binary kind ${code}`);
       return v;
     }

@@ -15,16 +15,24 @@
  * - The path named in an error (`value.a[2].f`) is built only when an error
  *   is thrown: each container adds its step as the error passes through it.
  */
+import { Buffer } from 'node:buffer';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { Encoding } from '../constants.js';
-import { binaryCode } from './typed-arrays.js';
-import { type Bytes, bytesOfBinary, isUint8, windows, WINDOW_BYTES } from './bytes.js';
+import { type TypedArray, typedArrayByCode, viewCode } from './typed-arrays.js';
+import { bytesOfBinary, isUint8, windows, WINDOW_BYTES } from './bytes.js';
 import { align8, MAX_VALUE_DEPTH, putF64, putU32, SHORT_STRING, T, UTF16_FLAG } from './value-format.js';
 
 /** The slab structures are written into; a new one when the current one is full. */
 const STRUCT_SLAB_BYTES = 64 * 1024;
 /** A structure that outgrows this moves to a buffer of its own, handed out with it. */
 const STRUCT_IN_SLAB_MAX = 16 * 1024;
+/**
+ * Segments up to this size right after the structure are copied into the slab
+ * behind it (one part): a same-kind typed-array copy, cheaper than the byte view
+ * a separate part needs (view creation costs ~1.5 k instructions; the transport
+ * copies a small payload into its frame anyway).
+ */
+const INLINE_SEGMENT_BYTES = 1024;
 /** Ancestors up to this depth are checked for cycles by a scan, deeper ones through a Set. */
 const SCAN_DEPTH = 16;
 
@@ -55,16 +63,26 @@ class Writer {
   /** Where the current structure starts in `buf`, and where the next byte goes. */
   start = 0;
   pos = 0;
-  segments: Bytes[] = [];
+  /** The binary values met so far (typed arrays, Buffers, ArrayBuffers), their codes and byte lengths. */
+  readonly segs: (ArrayBufferView | ArrayBuffer | undefined)[] = [];
+  readonly segCodes: number[] = [];
+  readonly segLens: number[] = [];
+  nsegs = 0;
   segBytes = 0; // bytes of the segment area so far (aligned)
+  /** Views of the slab as each typed-array kind (by encoding code), for inline segments. */
+  slabViews: (TypedArray | undefined)[] = [];
   depth = 0;
   /** The containers being written, outermost first (cycle check; cleared on the way out). */
   readonly stack: (object | undefined)[] = [];
   /** Ancestors deeper than SCAN_DEPTH. */
   readonly deep = new Set<object>();
 
+  /** The slab's ArrayBuffer (read once: a Buffer's `buffer` getter is a call into C++). */
+  slabBuffer: ArrayBuffer;
+
   constructor() {
     this.slab = this.buf = Buffer.allocUnsafeSlow(STRUCT_SLAB_BYTES);
+    this.slabBuffer = this.slab.buffer as ArrayBuffer;
   }
 
   begin(): void {
@@ -83,6 +101,8 @@ class Writer {
     if (this.buf === this.slab && used + n <= STRUCT_IN_SLAB_MAX) {
       // The slab is full: a new one, and the structure so far moves to its start.
       next = this.slab = Buffer.allocUnsafeSlow(STRUCT_SLAB_BYTES);
+      this.slabBuffer = next.buffer as ArrayBuffer;
+      this.slabViews = [];
       this.slabUsed = 0;
     } else {
       let size = Math.max(2 * STRUCT_IN_SLAB_MAX, this.buf.length - this.start);
@@ -143,10 +163,13 @@ class Writer {
     this.pos = at + 5;
   }
 
-  segment(bytes: Bytes): number {
-    const off = this.segBytes;
-    this.segments.push(bytes);
-    this.segBytes = align8(off + bytes.byteLength);
+  /** A binary value's bytes become the next segment; returns its offset in the segment area. */
+  segment(src: ArrayBufferView | ArrayBuffer, code: number, byteLength: number): number {
+    const off = this.segBytes, i = this.nsegs++;
+    this.segs[i] = src;
+    this.segCodes[i] = code;
+    this.segLens[i] = byteLength;
+    this.segBytes = align8(off + byteLength);
     return off;
   }
 
@@ -174,18 +197,31 @@ class Writer {
 
   /** The encoded value: the structure as a view of where it was written, then the segments. */
   finish(): EncodedValue {
-    const b = this.buf, start = this.start;
-    const structLen = this.pos - start;
-    putU32(b, start, structLen);
-    const segs = this.segments;
-    if (segs.length === 0) return { enc: Encoding.VALUE, parts: [this.claim(structLen)], byteLength: structLen };
-    // The padding up to the first segment goes out with the structure (zeroed: the slab is not).
+    const structLen = this.pos - this.start;
+    putU32(this.buf, this.start, structLen);
+    const n = this.nsegs;
+    if (n === 0) return { enc: Encoding.VALUE, parts: [this.claim(structLen)], byteLength: structLen };
+    // The padding up to the first segment goes out with the structure, and so do the small
+    // segments that follow it (copied in behind it).
     const padded = align8(structLen);
-    this.ensure(padded - structLen);
-    for (let i = this.pos; i < this.start + padded; i++) this.buf[i] = 0;
-    const parts: Uint8Array[] = [this.claim(padded)];
-    let total = padded;
-    for (const seg of segs) {
+    let k = 0, room = padded - structLen;
+    while (k < n && this.segLens[k]! <= INLINE_SEGMENT_BYTES && room + this.segLens[k]! <= INLINE_SEGMENT_BYTES) room += align8(this.segLens[k++]!);
+    this.ensure(room);
+    if (this.buf !== this.slab) k = 0; // outgrew the slab: no typed views of this buffer
+    const b = this.buf;
+    let at = this.start + padded;
+    for (let i = this.pos; i < at; i++) b[i] = 0; // zeroed: the slab is not
+    for (let i = 0; i < k; i++) {
+      const len = this.segLens[i]!;
+      this.copyIn(this.segs[i]!, this.segCodes[i]!, at);
+      const end = align8(at + len);
+      for (let j = at + len; j < end; j++) b[j] = 0;
+      at = end;
+    }
+    let total = at - this.start;
+    const parts: Uint8Array[] = [this.claim(total)];
+    for (let i = k; i < n; i++) {
+      const seg = bytesOfBinary(this.segs[i]!);
       if (seg.byteLength <= WINDOW_BYTES) parts.push(isUint8(seg) ? seg : new Uint8Array(seg.buffer, seg.byteOffset, seg.byteLength));
       else for (const win of windows(seg)) parts.push(win);
       total += seg.byteLength;
@@ -195,18 +231,31 @@ class Writer {
     return { enc: Encoding.VALUE, parts, byteLength: total };
   }
 
-  /** The first `n` bytes of the structure, which are the caller's from now on. */
+  /** Copy a binary value's bytes into the slab at `at` (8-byte aligned) through a view of the same kind. */
+  private copyIn(src: ArrayBufferView | ArrayBuffer, code: number, at: number): void {
+    if (code === Encoding.UINT8 || code === Encoding.BUFFER) { this.slab.set(src as Uint8Array, at); return; }
+    if (code === Encoding.ARRAY_BUFFER) { this.slab.set(new Uint8Array(src as ArrayBuffer), at); return; }
+    const Ctor = typedArrayByCode[code]!;
+    const view = this.slabViews[code] ??= new Ctor(this.slabBuffer, 0, STRUCT_SLAB_BYTES / Ctor.BYTES_PER_ELEMENT);
+    (view as Float64Array).set(src as Float64Array, at / Ctor.BYTES_PER_ELEMENT);
+  }
+
+  /** The first `n` bytes of the structure (from `start`), which are the caller's from now on. */
   private claim(n: number): Uint8Array {
-    const b = this.buf;
-    const part = new Uint8Array(b.buffer, b.byteOffset + this.start, n);
-    if (b === this.slab) this.slabUsed = this.start + n;
+    if (this.buf !== this.slab) return new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, n);
+    const part = new Uint8Array(this.slabBuffer, this.start, n);
+    // The next structure starts 8-byte aligned, so typed views of the slab reach its segments.
+    this.slabUsed = align8(this.start + n);
     return part;
   }
 
   /** Ready for the next value (also after a failure). */
   reset(): void {
     this.buf = this.slab;
-    if (this.segments.length > 0) this.segments = [];
+    if (this.nsegs > 0) {
+      this.segs.fill(undefined, 0, this.nsegs);
+      this.nsegs = 0;
+    }
     this.segBytes = 0;
     if (this.depth > 0) {
       this.stack.fill(undefined, 0, this.depth);
@@ -222,40 +271,67 @@ const cycle = () => cannot('cannot send a value with a cycle (at ', '): the obje
 const PADS = Array.from({ length: 8 }, (_, n) => new Uint8Array(n));
 
 function writeValue(w: Writer, v: unknown): void {
-  switch (typeof v) {
-    case 'number': {
-      if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
-        w.ensure(5);
-        const b = w.buf, at = w.pos;
-        b[at] = T.INT32;
-        putU32(b, at + 1, v);
-        w.pos = at + 5;
-      } else {
-        w.ensure(9);
-        const b = w.buf, at = w.pos;
-        b[at] = T.FLOAT64;
-        putF64(b, at + 1, v);
-        w.pos = at + 9;
-      }
-      return;
+  // `typeof v === '...'` tests, not a switch on typeof: the optimizing compiler turns each into a type check.
+  if (typeof v === 'number') {
+    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      w.ensure(5);
+      const b = w.buf, at = w.pos;
+      b[at] = T.INT32;
+      putU32(b, at + 1, v);
+      w.pos = at + 5;
+    } else {
+      w.ensure(9);
+      const b = w.buf, at = w.pos;
+      b[at] = T.FLOAT64;
+      putF64(b, at + 1, v);
+      w.pos = at + 9;
     }
-    case 'string': w.tag(T.STRING); return w.str(v);
-    case 'object': return v === null ? w.tag(T.NULL) : writeObject(w, v);
-    case 'boolean': return w.tag(v ? T.TRUE : T.FALSE);
-    case 'undefined': return w.tag(T.UNDEFINED);
-    case 'bigint': w.tag(T.BIGINT); return w.str(v.toString(16));
-    case 'function':
-      throw cannot('cannot send a function (at ', '): functions do not travel between processes; send data, or name an exported function by its module and export name');
-    case 'symbol':
-      throw cannot('cannot send a symbol (at ', '): use a string instead');
+  } else if (typeof v === 'string') {
+    w.tag(T.STRING);
+    w.str(v);
+  } else if (typeof v === 'object') {
+    if (v === null) w.tag(T.NULL);
+    else writeObject(w, v);
+  } else if (typeof v === 'boolean') {
+    w.tag(v ? T.TRUE : T.FALSE);
+  } else if (typeof v === 'undefined') {
+    w.tag(T.UNDEFINED);
+  } else if (typeof v === 'bigint') {
+    w.tag(T.BIGINT);
+    w.str(v.toString(16));
+  } else if (typeof v === 'function') {
+    throw cannot('cannot send a function (at ', '): functions do not travel between processes; send data, or name an exported function by its module and export name');
+  } else {
+    throw cannot('cannot send a symbol (at ', '): use a string instead');
   }
 }
 
 function writeObject(w: Writer, obj: object): void {
   if (Array.isArray(obj)) return writeArray(w, obj);
+  if (ArrayBuffer.isView(obj)) return writeView(w, obj);
   const proto = Object.getPrototypeOf(obj);
   if (proto === Object.prototype || proto === null) return writeFields(w, obj);
   return writeOther(w, obj);
+}
+
+/** A typed array or Buffer: its bytes become a segment. */
+function writeView(w: Writer, view: ArrayBufferView): void {
+  const code = viewCode(view);
+  if (code === undefined) {
+    throw cannot(`cannot send a ${view.constructor.name} (at `, '): send the typed array or ArrayBuffer it views');
+  }
+  writeBinary(w, view, code, view.byteLength);
+}
+
+function writeBinary(w: Writer, src: ArrayBufferView | ArrayBuffer, code: number, byteLength: number): void {
+  const off = w.segment(src, code, byteLength);
+  w.ensure(18);
+  const b = w.buf, at = w.pos;
+  b[at] = T.BINARY;
+  b[at + 1] = code;
+  putF64(b, at + 2, off);
+  putF64(b, at + 10, byteLength);
+  w.pos = at + 18;
 }
 
 function writeArray(w: Writer, a: unknown[]): void {
@@ -294,24 +370,9 @@ function writeFields(w: Writer, obj: object): void {
   w.leave();
 }
 
-/** Everything but plain objects and arrays: binary data, Map, Set, Date, Error, class instances. */
+/** Everything but plain objects, arrays and views: ArrayBuffer, Map, Set, Date, Error, class instances. */
 function writeOther(w: Writer, obj: object): void {
-  const code = binaryCode(obj);
-  if (code !== undefined) {
-    const len = (obj as ArrayBuffer).byteLength;
-    const off = w.segment(bytesOfBinary(obj as ArrayBufferView | ArrayBuffer));
-    w.ensure(18);
-    const b = w.buf, at = w.pos;
-    b[at] = T.BINARY;
-    b[at + 1] = code;
-    putF64(b, at + 2, off);
-    putF64(b, at + 10, len);
-    w.pos = at + 18;
-    return;
-  }
-  if (ArrayBuffer.isView(obj)) {
-    throw cannot(`cannot send a ${obj.constructor.name} (at `, '): send the typed array or ArrayBuffer it views');
-  }
+  if (obj instanceof ArrayBuffer) return writeBinary(w, obj, Encoding.ARRAY_BUFFER, obj.byteLength);
   if (obj instanceof Map) {
     w.enter(obj);
     w.head(T.MAP, obj.size);

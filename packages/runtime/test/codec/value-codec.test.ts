@@ -170,6 +170,22 @@ describe('value codec: layout', () => {
     });
   });
 
+  it('small segments copied in behind the structure and large ones sent apart keep their order and bytes', () => {
+    // Small segments after the structure are copied into its slab (up to 1 KiB), the rest are parts of their own.
+    const bits = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + seed * 101) & 0xff);
+    const f32 = new Float32Array(bits(16, 1).buffer); // NaN bit patterns among them
+    const v = {
+      small: [f32, new BigInt64Array(bits(24, 2).buffer), new Uint8ClampedArray(bits(5, 3))],
+      large: new Float64Array(bits(4096, 4).buffer),
+      after: [new Int16Array(bits(6, 5).buffer), Buffer.from(bits(3, 6)), bits(9, 7).buffer],
+      many: Array.from({ length: 200 }, (_, i) => new Uint32Array(bits(4 * (i % 5), i).buffer)),
+    };
+    expectIdentical(roundTrip(v), v);
+    const { parts } = encodeValue(v);
+    expect(parts.length).toBeGreaterThan(2);
+    expectIdentical(roundTrip(v), v); // again, from a later place in the slab
+  });
+
   it('a value encoded by a getter while another is being encoded does not disturb it', () => {
     let inner: Uint8Array | undefined;
     const outer = { a: 'before', get b() { inner = payloadOf({ nested: [1, 2, 3] }); return 'getter'; }, c: [4, 5, 6] };
@@ -237,7 +253,7 @@ describe('value codec: values that cannot travel fail with TSMPI_ERR_VALUE', () 
     ['a WeakSet', new WeakSet(), /WeakSet/],
     ['a DataView', new DataView(new ArrayBuffer(4)), /DataView/],
     ['a symbol as a Map value', new Map([['k', Symbol('s')]]), /symbol \(at value\.get\(\.\.\.\)\)/],
-    ['a function as a Map key', new Map([[1, 1], [() => 1, 2]]), /function \(at value\.<key 1>\)/],
+    ['a function as a Map key', new Map<unknown, number>([[1, 1], [() => 1, 2]]), /function \(at value\.<key 1>\)/],
     ['a function in a Set', { s: new Set([1, () => 1]) }, /function \(at value\.s\.<item>\)/],
     ['a cycle deeper than the scanned ancestors', deepCycle(30), /cycle \(at value(\.d){30}\)/],
     ['a value nested deeper than 1000 levels', nested(1001), /nested deeper than 1000 levels \(at value(\[0\]){16}\.\.\.(\[0\]){16}\)/],
