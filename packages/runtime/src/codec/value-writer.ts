@@ -253,12 +253,12 @@ class Writer {
   reset(): void {
     this.buf = this.slab;
     if (this.nsegs > 0) {
-      this.segs.fill(undefined, 0, this.nsegs);
+      for (let i = 0; i < this.nsegs; i++) this.segs[i] = undefined; // (fill() is a call into C++)
       this.nsegs = 0;
     }
     this.segBytes = 0;
     if (this.depth > 0) {
-      this.stack.fill(undefined, 0, this.depth);
+      for (let i = 0; i < this.depth; i++) this.stack[i] = undefined;
       this.deep.clear();
       this.depth = 0;
     }
@@ -310,7 +310,7 @@ function writeObject(w: Writer, obj: object): void {
   if (Array.isArray(obj)) return writeArray(w, obj);
   if (ArrayBuffer.isView(obj)) return writeView(w, obj);
   const proto = Object.getPrototypeOf(obj);
-  if (proto === Object.prototype || proto === null) return writeFields(w, obj);
+  if (proto === Object.prototype || proto === null) return writePlain(w, obj);
   return writeOther(w, obj);
 }
 
@@ -351,7 +351,34 @@ function writeArray(w: Writer, a: unknown[]): void {
   w.leave();
 }
 
-/** A plain object, or any other object as its own enumerable string-keyed fields. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A plain object. `for...in` with an own-property test, not Object.keys:
+ * V8 then reads each field through the object's enum cache (no key array,
+ * no megamorphic keyed load per field). The count is patched in after.
+ */
+function writePlain(w: Writer, obj: object): void {
+  w.enter(obj);
+  w.head(T.OBJECT, 0);
+  const countAt = w.pos - 4 - w.start; // from the structure's start: it may move to a new slab
+  let n = 0, key = '';
+  try {
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      key = k;
+      w.str(k);
+      writeValue(w, (obj as Record<string, unknown>)[k]);
+      n++;
+    }
+  } catch (err) {
+    throw through(err, `.${key}`);
+  }
+  putU32(w.buf, w.start + countAt, n);
+  w.leave();
+}
+
+/** Any other object as its own enumerable string-keyed fields. */
 function writeFields(w: Writer, obj: object): void {
   w.enter(obj);
   const keys = Object.keys(obj);

@@ -186,6 +186,31 @@ describe('value codec: layout', () => {
     expectIdentical(roundTrip(v), v); // again, from a later place in the slab
   });
 
+  it('an object keeps its own enumerable fields only, in order, also while its structure moves to a new slab', () => {
+    const proto = { inherited: 1 };
+    const o = Object.assign(Object.create(proto), { b: 1, a: 2, 10: 'ten', 2: 'two' }) as Record<string, unknown>;
+    Object.defineProperty(o, 'hidden', { value: 3, enumerable: false });
+    const plain = { first: 'x'.repeat(100), big: 'y'.repeat(70_000), last: [1, 2] }; // grows past the slab mid-object
+    for (let i = 0; i < 3; i++) {
+      const v = roundTrip({ o, plain }) as { o: Record<string, unknown>; plain: typeof plain };
+      expect(Object.keys(v.o)).toEqual(['2', '10', 'b', 'a']);
+      expectIdentical(v.plain, plain);
+    }
+    const withNullProto = Object.assign(Object.create(null), { z: 1, y: [2] });
+    expect(roundTrip(withNullProto)).toEqual({ z: 1, y: [2] });
+  });
+
+  it('an enumerable property added to Object.prototype does not travel with plain objects', () => {
+    (Object.prototype as Record<string, unknown>).polluted = 'no';
+    try {
+      const v = roundTrip({ a: 1, b: { c: 2 } }) as Record<string, unknown>;
+      expect(Object.keys(v)).toEqual(['a', 'b']);
+      expect(Object.keys(v.b as object)).toEqual(['c']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
   it('a value encoded by a getter while another is being encoded does not disturb it', () => {
     let inner: Uint8Array | undefined;
     const outer = { a: 'before', get b() { inner = payloadOf({ nested: [1, 2, 3] }); return 'getter'; }, c: [4, 5, 6] };
