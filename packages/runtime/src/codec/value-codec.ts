@@ -11,5 +11,5 @@
  *
  * The format: value-format.ts; encoding: value-writer.ts; decoding: value-reader.ts.
  */
-export { encodeValue, type EncodedValue } from './value-writer.js';
+export { encodeValue, encodeValueToSend, type EncodedValue } from './value-writer.js';
 export { decodeValue } from './value-reader.js';

@@ -72,6 +72,8 @@ class Writer {
   /** Views of the slab as each typed-array kind (by encoding code), for inline segments. */
   slabViews: (TypedArray | undefined)[] = [];
   depth = 0;
+  /** The structure may be handed out as a view of the slab (encodeValueToSend). */
+  share = false;
   /** The containers being written, outermost first (cycle check; cleared on the way out). */
   readonly stack: (object | undefined)[] = [];
   /** Ancestors deeper than SCAN_DEPTH. */
@@ -243,6 +245,13 @@ class Writer {
   /** The first `n` bytes of the structure (from `start`), which are the caller's from now on. */
   private claim(n: number): Uint8Array {
     if (this.buf !== this.slab) return new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, n);
+    if (!this.share) {
+      // Bytes of the caller's own (which it may keep, or transfer to a worker: that would detach the
+      // slab): a copy, from Node's buffer pool as before the slab (untransferable, so postMessage copies it).
+      const own = Buffer.allocUnsafe(n);
+      this.slab.copy(own, 0, this.start, this.start + n);
+      return own;
+    }
     const part = new Uint8Array(this.slabBuffer, this.start, n);
     // The next structure starts 8-byte aligned, so typed views of the slab reach its segments.
     this.slabUsed = align8(this.start + n);
@@ -452,10 +461,29 @@ function pathOf(steps: string[]): string {
 /** The writer in use, or (while one encodes) undefined: a value encoded meanwhile (by a getter) gets its own. */
 let shared: Writer | undefined;
 
+/**
+ * Encode a value; its parts are the caller's to keep, modify or transfer
+ * (used by the collectives and the pool).
+ */
 export function encodeValue(value: unknown): EncodedValue {
+  return encode(value, false);
+}
+
+/**
+ * Encode a value for a send that copies or writes its parts and then lets
+ * them go: the structure is a view of the writer's slab, shared with other
+ * messages (never to be transferred to a worker or written to). Saves a new
+ * buffer and a copy per message.
+ */
+export function encodeValueToSend(value: unknown): EncodedValue {
+  return encode(value, true);
+}
+
+function encode(value: unknown, share: boolean): EncodedValue {
   const w = shared ?? new Writer();
   shared = undefined;
   try {
+    w.share = share;
     w.begin();
     writeValue(w, value);
     return w.finish();

@@ -6,12 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeValue, encodeValue, TsmpiError } from '@tsmpi/runtime';
+import { MessageChannel } from 'node:worker_threads';
+import { decodeValue, Encoding, encodeMessage, encodeValue, TsmpiError } from '@tsmpi/runtime';
 import { allCases, difference, smallCases } from '../../../../test/programs/p2p-values.js';
 
 /** The payload as the frame decoder hands it over: one fresh, zero-offset buffer. */
 function payloadOf(value: unknown): Uint8Array {
-  const { parts, byteLength } = encodeValue(value);
+  return joined(encodeValue(value));
+}
+
+function joined({ parts, byteLength }: { parts: Uint8Array[]; byteLength: number }): Uint8Array {
   const out = new Uint8Array(byteLength);
   let off = 0;
   for (const p of parts) { out.set(p, off); off += p.byteLength; }
@@ -125,7 +129,24 @@ describe('value codec: arbitrary nested values (property)', () => {
   });
 });
 
-describe('value codec: layout', () => {
+/**
+ * encodeValue hands out bytes of the caller's own; encodeMessage (what send uses) hands out the structure as
+ * a view of the writer's slab, shared with other messages: both must survive later encodings.
+ */
+const encoders: [string, (value: unknown) => { parts: Uint8Array[]; byteLength: number }][] = [
+  ['encodeValue', encodeValue],
+  // (encodeMessage sends a bare typed array as its raw bytes, not as a value: those go through encodeValue)
+  ['encodeMessage, structure shared in the slab', (value) => {
+    const m = encodeMessage(value);
+    return m.enc === Encoding.VALUE ? m : encodeValue(value);
+  }],
+];
+
+for (const [encoderName, encodeWith] of encoders) describe(`value codec: layout (${encoderName})`, () => {
+  const encodeValue = encodeWith;
+  const payloadOf = (value: unknown) => joined(encodeWith(value));
+  const roundTrip = (value: unknown) => decodeValue(payloadOf(value));
+
   it('binary parts are 8-byte aligned views into the payload (no copy)', () => {
     const f = new Float64Array([1, 2, 3]);
     const b = new BigInt64Array([1n]);
@@ -252,6 +273,27 @@ function deepCycle(n: number): unknown {
 describe('value codec: nesting', () => {
   it('a value nested 1000 levels deep round-trips', () => {
     expectIdentical(roundTrip(nested(1000)), nested(1000));
+  });
+});
+
+describe('value codec: the bytes encodeValue hands out are the caller\'s', () => {
+  it('transferring them to another thread (as the pool does) leaves other values and later encodings intact', async () => {
+    const kept = encodeValue({ kept: [1, 2, 3], s: 'k' });
+    const keptBytes = joined(kept);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const got = new Promise<Uint8Array>((resolve) => port2.once('message', resolve));
+      const sent = encodeValue({ sent: 'to a worker', n: 42 });
+      const part = sent.parts[0]!;
+      port1.postMessage(part, [part.buffer as ArrayBuffer]);
+      expectIdentical(decodeValue(await got), { sent: 'to a worker', n: 42 });
+      expect(Buffer.from(joined(kept)).equals(Buffer.from(keptBytes))).toBe(true);
+      for (const v of [{ after: 1 }, { after: 'x'.repeat(100) }]) expectIdentical(decodeValue(joined(encodeMessage(v))), v);
+      expectIdentical(decodeValue(joined(encodeValue({ later: [4, 5] }))), { later: [4, 5] });
+    } finally {
+      port1.close();
+      port2.close();
+    }
   });
 });
 
