@@ -5,6 +5,7 @@
  * Uint8Array already is one), and is only ever touched through windows of at
  * most WINDOW_BYTES: writes take a list of windows, copies go window by window.
  */
+import { Buffer } from 'node:buffer';
 import { MAX_BUFFER_BYTES } from '../constants.js';
 
 /** A run of bytes: a Uint8Array, or (above MAX_BUFFER_BYTES) the same three fields over an ArrayBuffer. */
@@ -35,8 +36,14 @@ let slabUsed = 0;
 
 /** True when `b` lives in a shared slab (so views of it must not reach the program). */
 export function inSlab(b: Bytes): boolean {
-  // The size test first: it rules out almost every other buffer without the set lookup.
-  return b.buffer.byteLength === SLAB_BYTES && slabs.has(b.buffer);
+  return isSlab(b.buffer);
+}
+
+/** True when `buf` is a shared slab. */
+export function isSlab(buf: ArrayBufferLike): boolean {
+  // The current slab first (the usual case: a payload just received); then the size test, which
+  // rules out almost every other buffer without the set lookup.
+  return buf === slab || (buf.byteLength === SLAB_BYTES && slabs.has(buf));
 }
 
 /**

@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { Encoding } from '../constants.js';
-import { type Bytes, inSlab } from './bytes.js';
+import { type Bytes, isSlab } from './bytes.js';
 
 /** Any typed array kind the runtime can carry. */
 export type TypedArray =
@@ -27,6 +28,10 @@ export const typedArrayByCode: Record<number, TypedArrayCtor> = {
   [Encoding.BIGUINT64]: BigUint64Array,
 };
 
+/** Encoding code → bytes per element (a table: the constructors' own property is a polymorphic load). */
+const elementBytes: number[] = [];
+for (const [code, ctor] of Object.entries(typedArrayByCode)) elementBytes[Number(code)] = ctor.BYTES_PER_ELEMENT;
+
 const codeByCtor = new Map<unknown, number>(
   Object.entries(typedArrayByCode).map(([code, ctor]) => [ctor, Number(code)]),
 );
@@ -34,9 +39,21 @@ const codeByCtor = new Map<unknown, number>(
 /** The encoding code of a typed array, Buffer or ArrayBuffer; undefined for anything else. */
 export function binaryCode(value: unknown): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  if (Buffer.isBuffer(value)) return Encoding.BUFFER;
+  if (ArrayBuffer.isView(value)) return viewCode(value);
   if (value instanceof ArrayBuffer) return Encoding.ARRAY_BUFFER;
-  return codeByCtor.get((value as object).constructor);
+  return undefined;
+}
+
+/** The encoding code of a typed array or Buffer; undefined for a DataView. */
+export function viewCode(view: ArrayBufferView): number | undefined {
+  // By constructor (a Buffer's is Buffer): cheaper than instanceof tests. The usual kind first.
+  const ctor = view.constructor;
+  if (ctor === Float64Array) return Encoding.FLOAT64;
+  if (ctor === Buffer) return Encoding.BUFFER;
+  const code = codeByCtor.get(ctor);
+  if (code !== undefined && code !== Encoding.UINT8) return code;
+  // A Uint8Array, or a kind made by a subclass: a Buffer is told apart as Node does.
+  return Buffer.isBuffer(view) ? Encoding.BUFFER : code;
 }
 
 export function isTypedArray(value: unknown): value is TypedArray {
@@ -56,23 +73,40 @@ export function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
  * Node 20, so a larger one cannot have been sent.
  */
 export function viewAs(code: number, bytes: Bytes, off: number, len: number): unknown {
-  const start = bytes.byteOffset + off;
-  // A small payload shares a slab with others: the program gets its own copy, never a view of the slab.
-  const own = inSlab(bytes);
-  if (code === Encoding.BUFFER) return own ? Buffer.from(new Uint8Array(bytes.buffer, start, len)) : Buffer.from(bytes.buffer, start, len);
+  // Read once: a typed array's `buffer` getter is a call into C++.
+  const buffer = bytes.buffer;
+  return viewIn(code, buffer, bytes.byteOffset + off, len, isSlab(buffer));
+}
+
+/**
+ * viewAs with the payload's buffer given (`start` from the buffer's start):
+ * `own` true when that buffer is a shared slab, whose bytes the program gets
+ * a copy of, never a view.
+ */
+export function viewIn(code: number, buffer: ArrayBufferLike, start: number, len: number, own: boolean): unknown {
+  if (code === Encoding.BUFFER) return own ? Buffer.from(new Uint8Array(buffer, start, len)) : Buffer.from(buffer, start, len);
   if (code === Encoding.ARRAY_BUFFER) {
-    if (start === 0 && len === bytes.buffer.byteLength) return bytes.buffer;
-    return bytes.buffer.slice(start, start + len);
+    if (start === 0 && len === buffer.byteLength) return buffer;
+    return buffer.slice(start, start + len);
   }
   const Ctor = typedArrayByCode[code];
   if (!Ctor) return undefined;
-  const n = len / Ctor.BYTES_PER_ELEMENT;
-  if (start % Ctor.BYTES_PER_ELEMENT === 0) {
-    const view = new Ctor(bytes.buffer, start, n);
-    if (!own) return view;
-    const copy = new Ctor(n) as TypedArray & { set(a: ArrayLike<number | bigint>): void };
-    copy.set(view as unknown as ArrayLike<number | bigint>);
-    return copy;
+  const size = elementBytes[code]!;
+  const n = len / size;
+  if (start % size === 0) {
+    if (!own) return new Ctor(buffer, start, n);
+    // One allocation: a slice of the whole slab viewed as this kind (a byte copy, NaN bits kept).
+    const from = start / size;
+    return slabAs(code, Ctor, buffer).slice(from, from + n);
   }
-  return new Ctor(bytes.buffer.slice(start, start + len), 0, n);
+  return new Ctor(buffer.slice(start, start + len), 0, n);
+}
+
+/** The slab last copied from, and views of all of it by encoding code (made on first use). */
+let viewed: ArrayBufferLike | undefined;
+const slabViews: (TypedArray | undefined)[] = [];
+
+function slabAs(code: number, Ctor: TypedArrayCtor, slab: ArrayBufferLike): TypedArray {
+  if (slab !== viewed) { slabViews.fill(undefined); viewed = slab; }
+  return slabViews[code] ??= new Ctor(slab, 0, slab.byteLength / Ctor.BYTES_PER_ELEMENT);
 }

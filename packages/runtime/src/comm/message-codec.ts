@@ -4,7 +4,7 @@
  * structured value codec, with its binary parts still sent as raw segments.
  */
 import { Encoding } from '../constants.js';
-import { decodeValue, encodeValue } from '../codec/value-codec.js';
+import { decodeValue, encodeValueToSend } from '../codec/value-codec.js';
 import { binaryCode, viewAs } from '../codec/typed-arrays.js';
 import { type Bytes, bytesOfBinary, windows } from '../codec/bytes.js';
 
@@ -16,8 +16,9 @@ export function encodeMessage(value: unknown): Outgoing {
     const bytes = bytesOfBinary(value as ArrayBufferView | ArrayBuffer);
     return { enc: code, parts: windows(bytes), byteLength: bytes.byteLength };
   }
-  const { parts, byteLength } = encodeValue(value);
-  return { enc: Encoding.VALUE, parts, byteLength };
+  // Already in this shape, with enc = Encoding.VALUE. The parts may share memory with other messages':
+  // every transport copies or writes them, never transfers them.
+  return encodeValueToSend(value);
 }
 
 export function decodeMessage(enc: number, payload: Bytes): unknown {

@@ -6,12 +6,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeValue, encodeValue, TsmpiError } from '@tsmpi/runtime';
+import { MessageChannel } from 'node:worker_threads';
+import { decodeValue, Encoding, encodeMessage, encodeValue, TsmpiError } from '@tsmpi/runtime';
 import { allCases, difference, smallCases } from '../../../../test/programs/p2p-values.js';
 
 /** The payload as the frame decoder hands it over: one fresh, zero-offset buffer. */
 function payloadOf(value: unknown): Uint8Array {
-  const { parts, byteLength } = encodeValue(value);
+  return joined(encodeValue(value));
+}
+
+function joined({ parts, byteLength }: { parts: Uint8Array[]; byteLength: number }): Uint8Array {
   const out = new Uint8Array(byteLength);
   let off = 0;
   for (const p of parts) { out.set(p, off); off += p.byteLength; }
@@ -125,7 +129,24 @@ describe('value codec: arbitrary nested values (property)', () => {
   });
 });
 
-describe('value codec: layout', () => {
+/**
+ * encodeValue hands out bytes of the caller's own; encodeMessage (what send uses) hands out the structure as
+ * a view of the writer's slab, shared with other messages: both must survive later encodings.
+ */
+const encoders: [string, (value: unknown) => { parts: Uint8Array[]; byteLength: number }][] = [
+  ['encodeValue', encodeValue],
+  // (encodeMessage sends a bare typed array as its raw bytes, not as a value: those go through encodeValue)
+  ['encodeMessage, structure shared in the slab', (value) => {
+    const m = encodeMessage(value);
+    return m.enc === Encoding.VALUE ? m : encodeValue(value);
+  }],
+];
+
+for (const [encoderName, encodeWith] of encoders) describe(`value codec: layout (${encoderName})`, () => {
+  const encodeValue = encodeWith;
+  const payloadOf = (value: unknown) => joined(encodeWith(value));
+  const roundTrip = (value: unknown) => decodeValue(payloadOf(value));
+
   it('binary parts are 8-byte aligned views into the payload (no copy)', () => {
     const f = new Float64Array([1, 2, 3]);
     const b = new BigInt64Array([1n]);
@@ -156,9 +177,123 @@ describe('value codec: layout', () => {
     a.parts.forEach((p, i) => expect(Buffer.from(p).equals(snapshot[i]!)).toBe(true));
   });
 
+  it('structures written across slabs and into buffers of their own survive later encodings', () => {
+    // Structures go into 64 KiB slabs of the writer (value-writer.ts); big ones into a buffer of their own.
+    const values = Array.from({ length: 3000 }, (_, i) => ({
+      i, s: 'k'.repeat(i % 97), n: i % 500 === 0 ? 'x'.repeat(20_000 + i) : i % 700 === 0 ? Array.from({ length: 20_000 }, (_, j) => j) : null,
+    }));
+    const encoded = values.map((v) => encodeValue(v));
+    encoded.forEach((e, i) => {
+      const out = new Uint8Array(e.byteLength);
+      let off = 0;
+      for (const p of e.parts) { out.set(p, off); off += p.byteLength; }
+      expectIdentical(decodeValue(out), values[i]);
+    });
+  });
+
+  it('small segments copied in behind the structure and large ones sent apart keep their order and bytes', () => {
+    // Small segments after the structure are copied into its slab (up to 1 KiB), the rest are parts of their own.
+    const bits = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + seed * 101) & 0xff);
+    const f32 = new Float32Array(bits(16, 1).buffer); // NaN bit patterns among them
+    const v = {
+      small: [f32, new BigInt64Array(bits(24, 2).buffer), new Uint8ClampedArray(bits(5, 3))],
+      large: new Float64Array(bits(4096, 4).buffer),
+      after: [new Int16Array(bits(6, 5).buffer), Buffer.from(bits(3, 6)), bits(9, 7).buffer],
+      many: Array.from({ length: 200 }, (_, i) => new Uint32Array(bits(4 * (i % 5), i).buffer)),
+    };
+    expectIdentical(roundTrip(v), v);
+    const { parts } = encodeValue(v);
+    expect(parts.length).toBeGreaterThan(2);
+    expectIdentical(roundTrip(v), v); // again, from a later place in the slab
+  });
+
+  it('an object keeps its own enumerable fields only, in order, also while its structure moves to a new slab', () => {
+    const proto = { inherited: 1 };
+    const o = Object.assign(Object.create(proto), { b: 1, a: 2, 10: 'ten', 2: 'two' }) as Record<string, unknown>;
+    Object.defineProperty(o, 'hidden', { value: 3, enumerable: false });
+    const plain = { first: 'x'.repeat(100), big: 'y'.repeat(70_000), last: [1, 2] }; // grows past the slab mid-object
+    for (let i = 0; i < 3; i++) {
+      const v = roundTrip({ o, plain }) as { o: Record<string, unknown>; plain: typeof plain };
+      expect(Object.keys(v.o)).toEqual(['2', '10', 'b', 'a']);
+      expectIdentical(v.plain, plain);
+    }
+    const withNullProto = Object.assign(Object.create(null), { z: 1, y: [2] });
+    expect(roundTrip(withNullProto)).toEqual({ z: 1, y: [2] });
+  });
+
+  it('an enumerable property added to Object.prototype does not travel with plain objects', () => {
+    (Object.prototype as Record<string, unknown>).polluted = 'no';
+    try {
+      const v = roundTrip({ a: 1, b: { c: 2 } }) as Record<string, unknown>;
+      expect(Object.keys(v)).toEqual(['a', 'b']);
+      expect(Object.keys(v.b as object)).toEqual(['c']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
+  it('a value encoded by a getter while another is being encoded does not disturb it', () => {
+    let inner: Uint8Array | undefined;
+    const outer = { a: 'before', get b() { inner = payloadOf({ nested: [1, 2, 3] }); return 'getter'; }, c: [4, 5, 6] };
+    expectIdentical(roundTrip(outer), { a: 'before', b: 'getter', c: [4, 5, 6] });
+    expectIdentical(decodeValue(inner!), { nested: [1, 2, 3] });
+  });
+
+  it('the same object twice (not a cycle) travels at any depth, as two copies', () => {
+    const shared = { x: 1 };
+    let v: unknown = [shared, shared];
+    for (let i = 0; i < 40; i++) v = [v, shared];
+    let got = roundTrip(v) as unknown[];
+    for (let i = 0; i < 40; i++) { expect(got[1]).toEqual({ x: 1 }); got = got[0] as unknown[]; }
+    expect(got).toEqual([{ x: 1 }, { x: 1 }]);
+  });
+
   it('a small value stays small', () => {
     expect(encodeValue(7).byteLength).toBeLessThanOrEqual(16);
     expect(encodeValue({ a: 1, b: 'x' }).byteLength).toBeLessThanOrEqual(32);
+  });
+});
+
+/** `n` arrays inside one another, a number at the bottom. */
+function nested(n: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < n; i++) v = [v];
+  return v;
+}
+
+/** Objects `n` levels deep (`.d.d...`), the deepest pointing back to the top. */
+function deepCycle(n: number): unknown {
+  const top: Record<string, unknown> = {};
+  let at = top;
+  for (let i = 1; i < n; i++) { const next = {}; at.d = next; at = next; }
+  at.d = top;
+  return top;
+}
+
+describe('value codec: nesting', () => {
+  it('a value nested 1000 levels deep round-trips', () => {
+    expectIdentical(roundTrip(nested(1000)), nested(1000));
+  });
+});
+
+describe('value codec: the bytes encodeValue hands out are the caller\'s', () => {
+  it('transferring them to another thread (as the pool does) leaves other values and later encodings intact', async () => {
+    const kept = encodeValue({ kept: [1, 2, 3], s: 'k' });
+    const keptBytes = joined(kept);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const got = new Promise<Uint8Array>((resolve) => port2.once('message', resolve));
+      const sent = encodeValue({ sent: 'to a worker', n: 42 });
+      const part = sent.parts[0]!;
+      port1.postMessage(part, [part.buffer as ArrayBuffer]);
+      expectIdentical(decodeValue(await got), { sent: 'to a worker', n: 42 });
+      expect(Buffer.from(joined(kept)).equals(Buffer.from(keptBytes))).toBe(true);
+      for (const v of [{ after: 1 }, { after: 'x'.repeat(100) }]) expectIdentical(decodeValue(joined(encodeMessage(v))), v);
+      expectIdentical(decodeValue(joined(encodeValue({ later: [4, 5] }))), { later: [4, 5] });
+    } finally {
+      port1.close();
+      port2.close();
+    }
   });
 });
 
@@ -184,6 +319,12 @@ describe('value codec: values that cannot travel fail with TSMPI_ERR_VALUE', () 
     ['a WeakMap', new WeakMap(), /WeakMap/],
     ['a WeakSet', new WeakSet(), /WeakSet/],
     ['a DataView', new DataView(new ArrayBuffer(4)), /DataView/],
+    ['a symbol as a Map value', new Map([['k', Symbol('s')]]), /symbol \(at value\.get\(\.\.\.\)\)/],
+    ['a function as a Map key', new Map<unknown, number>([[1, 1], [() => 1, 2]]), /function \(at value\.<key 1>\)/],
+    ['a function in a Set', { s: new Set([1, () => 1]) }, /function \(at value\.s\.<item>\)/],
+    ['a cycle deeper than the scanned ancestors', deepCycle(30), /cycle \(at value(\.d){30}\)/],
+    ['a value nested deeper than 1000 levels', nested(1001), /nested deeper than 1000 levels \(at value(\[0\]){16}\.\.\.(\[0\]){16}\)/],
+    ['a value nested far deeper than the stack allows', nested(200_000), /nested deeper than 1000 levels/],
   ];
   for (const [name, value, message] of bad) {
     it(name, () => {
@@ -215,6 +356,8 @@ describe('value codec: corrupt payloads fail with TSMPI_ERR_PROTOCOL', () => {
     ['binary segment out of range', withLen([13, 9, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([64]).buffer)]])],
     ['unknown binary kind', withLen([13, 99, ...[...new Uint8Array(new Float64Array([0]).buffer)], ...[...new Uint8Array(new Float64Array([0]).buffer)]])],
     ['bigint digits that are not hex', withLen([6, ...u32(2), 0x7a, 0x7a])],
+    ['nested deeper than any sender writes', withLen([...Array.from({ length: 1001 }, () => [8, ...u32(1)]).flat(), 4, 1, 0, 0, 0])],
+    ['an error whose code is not a string or number', withLen([14, ...u32(0), ...u32(0), ...u32(0), 8, ...u32(0)])],
   ];
   for (const [name, bytes] of cases) {
     it(name, () => expect(codeOf(() => decodeValue(bytes))).toBe('TSMPI_ERR_PROTOCOL'));
