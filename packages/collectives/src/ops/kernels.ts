@@ -10,6 +10,7 @@
  */
 import { ErrorCode, tsmpiError } from '@tsmpi/runtime';
 import { type TypedArray, isBigKind, kindOf } from '../buffers.js';
+import { simdReduce } from './simd.js';
 
 /** `out[i] = lo[i] op hi[i]`; `out` may be `lo` or `hi` (each element is read before it is written). */
 export type Kernel = (lo: TypedArray, hi: TypedArray, out: TypedArray) => void;
@@ -35,7 +36,10 @@ export function elementKernel(name: string, expr: string, integerOnly = false): 
       k = new Function('lo', 'hi', 'out', `/* ${key} */ ${unrolled(e)}`) as Kernel;
       compiled.set(key, k);
     }
-    k(lo, hi, out);
+    // Operands in a wasm arena (large Allreduce) take the vector loop; see simd.ts.
+    const done = simdReduce(key, lo, hi, out);
+    if (done === 0) k(lo, hi, out);
+    else if (done < out.length) k(lo.subarray(done), hi.subarray(done), out.subarray(done));
   };
 }
 
