@@ -15,7 +15,8 @@
  * per rank, to scan sizes); p2p-barrier and p2p-allreduce (a dissemination
  * / recursive-doubling schedule of Recv + Send with one-element Float64Arrays;
  * p2p-Sendrecv: the barrier's schedule through comm.Sendrecv; engine-barrier: the
- * same straight on the engine, the floor under any barrier),
+ * same straight on the engine, the floor under any barrier; p2p-fanin: a barrier as fan-in to
+ * rank 0 and fan-out from it),
  * p2p-Allreduce-1k (the same with 1 KiB), p2p-send (send/recv of one
  * number in the same schedule). The p2p cases need a power-of-two size.
  */
@@ -75,6 +76,22 @@ function runner(name) {
         for (let d = 1; d < p; d *= 2) {
           const got = comm.Recv(r, (me - d + p) % p, 1);
           await comm.Send(s, (me + d) % p, 1);
+          await got;
+        }
+      };
+    }
+    case 'p2p-fanin': {
+      // The barrier as a fan-in to rank 0 and a fan-out from it: 2(p-1) messages instead of p·log2(p).
+      const s = new Float64Array(1), rs = Array.from({ length: p }, () => new Float64Array(1));
+      return async () => {
+        if (me === 0) {
+          const got = [];
+          for (let i = 1; i < p; i++) got.push(comm.Recv(rs[i], i, 1));
+          await Promise.all(got);
+          for (let i = 1; i < p; i++) await comm.Send(s, i, 1);
+        } else {
+          const got = comm.Recv(rs[0], 0, 1);
+          await comm.Send(s, 0, 1);
           await got;
         }
       };
