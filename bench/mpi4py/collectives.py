@@ -86,7 +86,9 @@ for op in cfg['ops']:
         for _ in range(w):
             run()
         estimate = (wtime() - t0) / w
-        counts = [iterations_for(estimate, cfg['warmup'], 0, 20000), iterations_for(estimate, cfg['budget'], 3, cfg['maxIters'])]
+        # Warm-up: cfg['warmup'] seconds, and at least cfg['warmCalls'] calls where they fit in cfg['warmupMax'] seconds (as in the tsmpi program).
+        warm_calls = max(iterations_for(estimate, cfg['warmup'], 0, 20000), iterations_for(estimate, cfg['warmupMax'], 0, cfg['warmCalls']))
+        counts = [warm_calls, iterations_for(estimate, cfg['budget'], 3, cfg['maxIters'])]
         warm, n = comm.bcast(counts if me == 0 else None, 0)
         for _ in range(warm):
             run()

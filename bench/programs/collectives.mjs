@@ -58,13 +58,17 @@ for (const op of cfg.ops) {
     const run = runner(op, size);
     if (!run) continue;
     await comm.barrier();
-    // A short probe sets both counts: a warm-up that fills cfg.warmup seconds (V8 needs a few thousand
-    // calls to optimize a code path fully; cold calls cost up to twice as much), then the timed loop.
+    // A short probe sets both counts: a warm-up of cfg.warmup seconds and at least cfg.warmCalls calls
+    // where they fit in cfg.warmupMax seconds, then the timed loop. V8 needs several thousand calls
+    // to optimize a code path fully, and the buffer family's paths (typed arrays of every size) are
+    // not run by the one-number pre-warm: with 0.2 s alone a 1 KiB Allreduce on 4 ranks was timed
+    // over its calls ~250-450, at 2-3x the CPU of its steady state (coll-cost.mjs).
     const w = probeFor(size);
     let t0 = now();
     for (let i = 0; i < w; i++) await run();
     const estimate = (now() - t0) / w;
-    const [warm, n] = await comm.bcast(me === 0 ? [iterationsFor(estimate, cfg.warmup, 0, 20000), iterationsFor(estimate, cfg.budget, 3, cfg.maxIters)] : null, 0);
+    const warmCalls = Math.max(iterationsFor(estimate, cfg.warmup, 0, 20000), iterationsFor(estimate, cfg.warmupMax, 0, cfg.warmCalls));
+    const [warm, n] = await comm.bcast(me === 0 ? [warmCalls, iterationsFor(estimate, cfg.budget, 3, cfg.maxIters)] : null, 0);
     for (let i = 0; i < warm; i++) await run();
     await comm.barrier();
     const c0 = process.cpuUsage();

@@ -9,7 +9,7 @@ export const OPS = ['barrier', 'bcast', 'reduce', 'allreduce', 'gather', 'scatte
 export const COLL_SIZES = ['small', 1024, 1 << 20];
 
 export async function collectivesSuite({ opts, setup, log }) {
-  const cfg = { ops: OPS, sizes: COLL_SIZES, prewarm: opts.quick ? 100 : 2000, warmup: opts.quick ? 0.04 : 0.2, budget: opts.quick ? 0.04 : 0.15, maxIters: opts.quick ? 1000 : 5000 };
+  const cfg = { ops: OPS, sizes: COLL_SIZES, prewarm: opts.quick ? 100 : 2000, warmup: opts.quick ? 0.04 : 0.2, warmCalls: opts.quick ? 300 : 4000, warmupMax: opts.quick ? 0.2 : 2, budget: opts.quick ? 0.04 : 0.15, maxIters: opts.quick ? 1000 : 5000 };
   const impls = {};
   const timeoutMs = opts.quick ? 90_000 : 180_000;
   const put = (id, p, v) => { (impls[id] ??= {})[p] = v; };

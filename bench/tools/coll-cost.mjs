@@ -11,10 +11,12 @@
  * difference between two call counts gives instructions per call.
  *
  * Cases: barrier, allreduce (one number), Allreduce-1k, Allreduce-1m,
- * Allgather-1k, bcast, Bcast-1k; p2p-barrier and p2p-allreduce (a dissemination
+ * Allgather-1k, bcast, Bcast-1k; Allreduce-f<N>, Allgather-f<N>, Bcast-f<N> (N float64s
+ * per rank, to scan sizes); p2p-barrier and p2p-allreduce (a dissemination
  * / recursive-doubling schedule of Recv + Send with one-element Float64Arrays;
  * p2p-Sendrecv: the barrier's schedule through comm.Sendrecv; engine-barrier: the
- * same straight on the engine, the floor under any barrier),
+ * same straight on the engine, the floor under any barrier; p2p-fanin: a barrier as fan-in to
+ * rank 0 and fan-out from it),
  * p2p-Allreduce-1k (the same with 1 KiB), p2p-send (send/recv of one
  * number in the same schedule). The p2p cases need a power-of-two size.
  */
@@ -78,6 +80,22 @@ function runner(name) {
         }
       };
     }
+    case 'p2p-fanin': {
+      // The barrier as a fan-in to rank 0 and a fan-out from it: 2(p-1) messages instead of p·log2(p).
+      const s = new Float64Array(1), rs = Array.from({ length: p }, () => new Float64Array(1));
+      return async () => {
+        if (me === 0) {
+          const got = [];
+          for (let i = 1; i < p; i++) got.push(comm.Recv(rs[i], i, 1));
+          await Promise.all(got);
+          for (let i = 1; i < p; i++) await comm.Send(s, i, 1);
+        } else {
+          const got = comm.Recv(rs[0], 0, 1);
+          await comm.Send(s, 0, 1);
+          await got;
+        }
+      };
+    }
     case 'p2p-allreduce': return p2pAllreduce(1);
     case 'p2p-Allreduce-1k': return p2pAllreduce(128);
     case 'p2p-send': {
@@ -91,7 +109,17 @@ function runner(name) {
         }
       };
     }
-    default: throw new Error(`unknown case ${name}`);
+    default: {
+      // Allreduce-f<N> / Allgather-f<N>: N float64 elements per rank (scans message sizes).
+      const m = /^(Allreduce|Allgather|Bcast)-f(\d+)$/.exec(name);
+      if (m) {
+        const n = Number(m[2]), s = f64(n);
+        if (m[1] === 'Allreduce') { const r = f64(n, 0); return () => comm.Allreduce(s, r, SUM); }
+        if (m[1] === 'Allgather') { const r = f64(n * p, 0); return () => comm.Allgather(s, r); }
+        return () => comm.Bcast(s, 0);
+      }
+      throw new Error(`unknown case ${name}`);
+    }
   }
 }
 

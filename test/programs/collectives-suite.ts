@@ -127,6 +127,31 @@ async function buffers(c: Communicator): Promise<void> {
     await c.Allreduce(IN_PLACE, inplace, MAX);
     assert.ok(inplace.every((x, j) => x === j - k), `repeated Allreduce in place ${k}`);
   }
+  // Large Allreduce of inexact floats (reduced in a SIMD arena where WebAssembly has it, odd lengths
+  // for the vector loop's tail): every rank gets bitwise the sum of reduce-scatter's order, a
+  // pairwise tree over the ranks after the fold of a non-power-of-two group (ranks 2i and 2i+1
+  // below 2·extra first).
+  for (const [K, op, len, f] of [
+    [Float64Array, SUM, 40_001, (a: number, b: number) => a + b],
+    [Float32Array, SUM, 30_003, (a: number, b: number) => Math.fround(a + b)],
+    [Float64Array, PROD, 20_001, (a: number, b: number) => a * b],
+  ] as const) {
+    const x = (r: number, j: number) => (op === PROD ? 1 + Math.sin(r * 7919 + j) / 64 : Math.sin(r * 7919 + j) * 10 ** ((j % 9) - 4));
+    const out = new K(len);
+    await c.Allreduce(K.from({ length: len }, (_, j) => x(me, j)), out, op);
+    const inputs = range(p).map((r) => K.from({ length: len }, (_, j) => x(r, j)));
+    let core = 1;
+    while (core * 2 <= p) core *= 2;
+    const extra = p - core;
+    const want = new K(len);
+    for (let j = 0; j < len; j++) {
+      let level = range(p).map((r) => inputs[r]![j]!);
+      level = [...range(extra).map((i) => f(level[2 * i]!, level[2 * i + 1]!)), ...level.slice(2 * extra)];
+      while (level.length > 1) level = range(level.length / 2).map((i) => f(level[2 * i]!, level[2 * i + 1]!));
+      want[j] = level[0]!;
+    }
+    assert.deepEqual(new Uint8Array(out.buffer), new Uint8Array(want.buffer), `large ${K.name} Allreduce ${op.name} is bitwise the reduce-scatter order`);
+  }
   // Blocks of 80 KB (received into reused scratch buffers or straight into place), three times
   // with other data each time: a stale or misplaced block would show.
   for (let k = 0; k < 3; k++) {

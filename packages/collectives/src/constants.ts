@@ -72,3 +72,17 @@ export const SCRATCH_POOL_MIN_BYTES = 64 * 1024;
  * write anyway, so the copy into the frame costs little up to there.
  */
 export const BOUNDED_FRAME_MAX_BYTES = 16 * 1024;
+
+/**
+ * Element kernels over at least this many bytes run as WebAssembly SIMD
+ * loops when their operands lie in a wasm arena (ops/simd.ts); below, the
+ * call into wasm costs more than the vector lanes save.
+ */
+export const SIMD_KERNEL_MIN_BYTES = 1024;
+
+/**
+ * Room for the value codec's structure around a large Allreduce halving
+ * message (`[least, most, range]`, about 40 bytes), so that it can be
+ * received whole into the scratch arena in front of the range it carries.
+ */
+export const HALVING_FRAME_SLACK_BYTES = 256;

@@ -208,13 +208,20 @@ export class Exchange {
    * call (reused across calls; see scratch.ts). Only for messages whose data
    * the algorithm reduces or copies into the program's arrays, never returns.
    */
-  readonly intoScratch: Into = (n) => {
+  readonly intoScratch: Into = (n) => this.scratch(n);
+
+  /**
+   * A scratch buffer of `n` bytes for this call, given back to the pool by
+   * `finish` (same rules as `intoScratch`); with `simd`, an arena the SIMD
+   * kernels work in where there is one (ops/simd.ts). Undefined without a pool.
+   */
+  scratch(n: number, simd = false): Uint8Array | undefined {
     const st = this.state;
     if (!st.pool) return undefined;
-    const b = st.pool.take(n);
+    const b = st.pool.take(n, simd);
     (st.taken ??= []).push(b);
     return b;
-  };
+  }
 
   /**
    * `received`'s message once `sent` has settled too. A send taken over at once (SENT, every

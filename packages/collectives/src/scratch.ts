@@ -14,40 +14,50 @@
  * drops them, so memory a peer might still write into is never reused.
  */
 import { SCRATCH_POOL_MAX_BYTES, SCRATCH_POOL_MIN_BYTES } from './constants.js';
+import { arena, isArena } from './ops/simd.js';
 
 export class ScratchPool {
-  /** Free buffers by exact byte length (most recently returned last). */
+  /**
+   * Free buffers by exact byte length (most recently returned last); arenas
+   * (wasm memory the SIMD kernels work in, ops/simd.ts) under the negated length.
+   */
   private readonly free = new Map<number, Uint8Array[]>();
   private held = 0;
 
   constructor(private readonly maxBytes = SCRATCH_POOL_MAX_BYTES) {}
 
-  /** A buffer of exactly `n` bytes, 8-byte aligned (offset 0), contents unspecified. */
-  take(n: number): Uint8Array {
-    const list = this.free.get(n);
+  /**
+   * A buffer of exactly `n` bytes, 8-byte aligned (offset 0), contents
+   * unspecified. With `simd`, an arena where one is available (else a plain buffer).
+   */
+  take(n: number, simd = false): Uint8Array {
+    const key = simd ? -n : n;
+    const list = this.free.get(key);
     const b = list?.pop();
     if (b) {
       this.held -= n;
-      if (list!.length === 0) this.free.delete(n);
+      if (list!.length === 0) this.free.delete(key);
       return b;
     }
-    return new Uint8Array(n);
+    return (simd ? arena(n) : undefined) ?? new Uint8Array(n);
   }
 
   /** Return buffers taken with `take` that nothing refers to any more. */
   give(b: Uint8Array): void {
     const n = b.byteLength;
-    if (n < SCRATCH_POOL_MIN_BYTES || b.byteOffset !== 0 || b.buffer.byteLength !== n) return;
+    const simd = isArena(b.buffer);
+    if (n < SCRATCH_POOL_MIN_BYTES || b.byteOffset !== 0 || (!simd && b.buffer.byteLength !== n)) return;
     // Over the cap, drop the oldest sizes first: the current call sizes stay.
     while (this.held + n > this.maxBytes && this.free.size > 0) {
-      const [size, list] = this.free.entries().next().value as [number, Uint8Array[]];
+      const [key, list] = this.free.entries().next().value as [number, Uint8Array[]];
       list.pop();
-      this.held -= size;
-      if (list.length === 0) this.free.delete(size);
+      this.held -= Math.abs(key);
+      if (list.length === 0) this.free.delete(key);
     }
     if (this.held + n > this.maxBytes) return;
-    let list = this.free.get(n);
-    if (!list) { list = []; this.free.set(n, list); } else { this.free.delete(n); this.free.set(n, list); }
+    const key = simd ? -n : n;
+    let list = this.free.get(key);
+    if (!list) { list = []; this.free.set(key, list); } else { this.free.delete(key); this.free.set(key, list); }
     list.push(b);
     this.held += n;
   }

@@ -26,9 +26,11 @@
  * reject with TSMPI_ERR_TRUNCATE.
  */
 import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
-import { type TypedArray, copyInto, received } from '../buffers.js';
+import { type TypedArray, copyInto, ctorOf, received } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import type { Op } from '../ops/op.js';
+import { isArena } from '../ops/simd.js';
+import { HALVING_FRAME_SLACK_BYTES } from '../constants.js';
 import { tuning } from '../tuning.js';
 import { fitsBoundedFrame, packBounded, unpackBounded } from './bounded-frame.js';
 import { fold } from './ranks.js';
@@ -124,33 +126,70 @@ async function rabenseifner(
     steps.push({ partner: toOld(me ^ m), lo: a, mid, hi: b, keptLow });
     if (keptLow) b = mid; else a = mid;
   }
+  const kept = (s: (typeof steps)[number]) => (s.keptLow ? [s.lo, s.mid] : [s.mid, s.hi]) as [number, number];
+  // The halving phase works in one scratch arena (see scratch.ts and ops/simd.ts): the sums, over
+  // the range kept in the first round (item `base` at offset 0), then one receive region per round
+  // (the partner sends the range this rank keeps). Received there and summed there, the reduction
+  // runs as a SIMD loop; no part of the program's buffers is written before the allgather phase.
+  const itemBytes = u * work.BYTES_PER_ELEMENT;
+  const [base, baseEnd] = kept(steps[0]!);
+  const at: number[] = [];
+  let total = (baseEnd - base) * itemBytes;
+  for (const s of steps) {
+    total = Math.ceil(total / 16) * 16;
+    at.push(total);
+    const [a, b] = kept(s);
+    total += (b - a) * itemBytes + HALVING_FRAME_SLACK_BYTES;
+  }
+  const room = ex.scratch(total, true) ?? new Uint8Array(total);
+  const simd = isArena(room.buffer);
+  const view = (off: number, items: number) => viewOf(work, room, off, items * u);
+  const sums = view(0, baseEnd - base);
   // Every receive is posted before the first send, so a partner that runs ahead still finds it and
-  // its large message lands in place instead of a fresh buffer (see scratch.ts): a halving round's
-  // half in a reused scratch buffer (only read by the reduction), an allgather round's range
-  // straight into its place in `work` (this rank gave that range away in the matching halving
-  // round and never touches it again; the partner sends it only after receiving that round's data).
-  const halving = steps.map((s) => ex.expectRaw(s.partner, ex.intoScratch));
+  // its large message lands in place instead of a fresh buffer: a halving round's range in its
+  // region of the arena, an allgather round's range straight into its place in `work` (this rank
+  // gave that range away in the matching halving round and never touches it again; the partner
+  // sends it only after receiving that round's data).
+  const halving = steps.map((s, i) => {
+    const [a, b] = kept(s);
+    // The message is [least, most, range] through the value codec: the range lies inside it, a
+    // few dozen bytes from its start (the codec keeps binary data 8-byte aligned).
+    const region = room.subarray(at[i]!, at[i]! + (b - a) * itemBytes + HALVING_FRAME_SLACK_BYTES);
+    const into: Into = (n) => (n <= region.byteLength ? region.subarray(0, n) : undefined);
+    return ex.expectRaw(s.partner, into);
+  });
   const gathering = steps.map((s) => {
     const place = s.keptLow ? span(work, s.mid, s.hi) : span(work, s.lo, s.mid);
     const into: Into = (n, enc) => (n === place.byteLength && enc === code ? bytesOf(place) : undefined);
     return ex.expect(s.partner, into);
   });
-  // The first round reads `acc` and writes its sums into `work`; later rounds work in `work` alone
-  // (no up-front copy of the whole buffer: the half given away is never needed again).
-  let from = acc;
+  // The first round reads `acc` (the program's buffer) and writes its sums into `sums`; later
+  // rounds work in `sums` alone (the half given away is never needed again).
+  let from = acc, fromBase = 0;
   for (let i = 0; i < steps.length; i++) {
     const { partner, lo, mid, hi, keptLow } = steps[i]!;
     const [ka, kb, ga, gb] = keptLow ? [lo, mid, mid, hi] : [mid, hi, lo, mid];
-    const got = open(await ex.afterSend(ex.sendRaw(partner, header(from && span(from, ga, gb))), halving[i]!.got));
+    const got = open(await ex.afterSend(ex.sendRaw(partner, header(from && span(from, ga - fromBase, gb - fromBase))), halving[i]!.got));
     if (got !== undefined && from !== undefined) {
-      const src = from;
+      const src = from, srcBase = fromBase;
       ex.attempt(() => {
-        const mine = span(src, ka, kb), out = span(work, ka, kb);
-        const theirs = received(got, work, mine.length, ex.what);
+        let mine = span(src, ka - srcBase, kb - srcBase);
+        const out = span(sums, ka - base, kb - base);
+        // The SIMD loop needs both operands in the arena: copy this rank's part in first, and the
+        // partner's when it came before this call posted its receives (a partner that finished the
+        // previous call first: about a quarter of the messages in a loop of 1 MiB Allreduce calls on
+        // 4 ranks), a copy being cheaper than the JavaScript loop.
+        if (simd && mine.buffer !== room.buffer) { out.set(mine as never); mine = out; }
+        let theirs = received(got, work, mine.length, ex.what);
+        if (simd && theirs.buffer !== room.buffer) {
+          const place = viewOf(work, room, at[i]!, theirs.length);
+          place.set(theirs as never);
+          theirs = place;
+        }
         if (toOld(me) > partner) op.reduceInto(theirs, mine, out); else op.reduceInto(mine, theirs, out);
       });
     }
-    from = ex.failed ? undefined : work;
+    if (ex.failed) from = undefined; else { from = sums; fromBase = base; }
   }
   // Sizes disagree somewhere: every rank knows it now and stops here (its partners may have taken
   // the other algorithm and never send the allgather phase).
@@ -158,6 +197,9 @@ async function rabenseifner(
     for (const g of gathering) g.cancel();
     return undefined;
   }
+  // This rank's reduced range goes to its place in `work`, from where the allgather phase sends it.
+  const [fa, fb] = kept(steps[steps.length - 1]!);
+  if (from !== undefined) copyInto(work, span(sums, fa - base, fb - base), fa * u);
   // Recursive doubling in reverse order gathers the reduced ranges back.
   for (let i = steps.length - 1; i >= 0; i--) {
     const { partner, lo, mid, hi, keptLow } = steps[i]!;
@@ -167,4 +209,10 @@ async function rabenseifner(
     if (got !== undefined) ex.attempt(() => copyInto(work, received(got, work, (pb - pa) * u, ex.what), pa * u));
   }
   return ex.failed ? undefined : work;
+}
+
+/** `count` elements of `model`'s kind over `bytes` from byte `off`. */
+function viewOf(model: TypedArray, bytes: Uint8Array, off: number, count: number): TypedArray {
+  const Ctor = ctorOf(model) as unknown as new (b: ArrayBufferLike, off: number, n: number) => TypedArray;
+  return new Ctor(bytes.buffer, bytes.byteOffset + off, count);
 }

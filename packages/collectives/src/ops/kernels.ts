@@ -9,7 +9,8 @@
  * `new Function` by source text, and identical sources would share feedback.
  */
 import { ErrorCode, tsmpiError } from '@tsmpi/runtime';
-import { type TypedArray, isBigKind, kindOf } from '../buffers.js';
+import { type TypedArray, type TypedArrayCtor, ctorOf, isBigKind, kindOf } from '../buffers.js';
+import { simdReduce } from './simd.js';
 
 /** `out[i] = lo[i] op hi[i]`; `out` may be `lo` or `hi` (each element is read before it is written). */
 export type Kernel = (lo: TypedArray, hi: TypedArray, out: TypedArray) => void;
@@ -22,20 +23,27 @@ const compiled = new Map<string, Kernel>();
  * BigInt arrays).
  */
 export function elementKernel(name: string, expr: string, integerOnly = false): Kernel {
-  return (lo, hi, out) => {
+  // Looked up by constructor on every call (no "name:kind" string to build and hash per call: for a
+  // 1 KiB Allreduce that was a good part of the kernel's own cost).
+  const byKind = new Map<TypedArrayCtor, { loop: Kernel; key: string }>();
+  const compile = (out: TypedArray) => {
     const kind = kindOf(out);
     const key = `${name}:${kind}`;
-    let k = compiled.get(key);
-    if (!k) {
-      if (integerOnly && (out instanceof Float32Array || out instanceof Float64Array)) {
-        throw tsmpiError(ErrorCode.OP, `${name} is a bitwise op and needs integer elements, not ${kind}; use an integer typed array`);
-      }
-      const big = isBigKind(out);
-      const e = expr.replaceAll('ONE', big ? '1n' : '1').replaceAll('ZERO', big ? '0n' : '0');
-      k = new Function('lo', 'hi', 'out', `/* ${key} */ ${unrolled(e)}`) as Kernel;
-      compiled.set(key, k);
+    if (integerOnly && (out instanceof Float32Array || out instanceof Float64Array)) {
+      throw tsmpiError(ErrorCode.OP, `${name} is a bitwise op and needs integer elements, not ${kind}; use an integer typed array`);
     }
-    k(lo, hi, out);
+    const big = isBigKind(out);
+    const e = expr.replaceAll('ONE', big ? '1n' : '1').replaceAll('ZERO', big ? '0n' : '0');
+    const entry = { loop: new Function('lo', 'hi', 'out', `/* ${key} */ ${unrolled(e)}`) as Kernel, key };
+    byKind.set(ctorOf(out), entry);
+    return entry;
+  };
+  return (lo, hi, out) => {
+    const { loop, key } = byKind.get(ctorOf(out)) ?? compile(out);
+    // Operands in a wasm arena (large Allreduce) take the vector loop; see simd.ts.
+    const done = simdReduce(key, lo, hi, out);
+    if (done === 0) loop(lo, hi, out);
+    else if (done < out.length) loop(lo.subarray(done), hi.subarray(done), out.subarray(done));
   };
 }
 

@@ -5,7 +5,7 @@
  * rank's)`; a commutative op lets the collectives reorder and split the work.
  */
 import { ErrorCode, TsmpiError, describe, tsmpiError } from '@tsmpi/runtime';
-import { type TypedArray, kindOf } from '../buffers.js';
+import { type TypedArray, ctorOf, kindOf } from '../buffers.js';
 import { type Kernel, functionKernel } from './kernels.js';
 
 /** Any function `(a, b) => c` works as an op (applied in rank order, not assumed commutative). */
@@ -75,7 +75,9 @@ export class Op {
 
   /** Combine two typed arrays of one kind and length element-wise into `out` (which may be either). */
   reduceInto(lower: TypedArray, higher: TypedArray, out: TypedArray): void {
-    if (kindOf(lower) !== kindOf(higher) || kindOf(lower) !== kindOf(out)) {
+    // Same constructor: same kind (the usual case, no name lookups); else compare by name (arrays of another realm).
+    const kind = ctorOf(out);
+    if ((ctorOf(lower) !== kind || ctorOf(higher) !== kind) && (kindOf(lower) !== kindOf(higher) || kindOf(lower) !== kindOf(out))) {
       throw tsmpiError(ErrorCode.BUFFER, `${this.name}: buffers of different kinds (${kindOf(lower)}, ${kindOf(higher)}, ${kindOf(out)}); use one typed-array kind on every rank`);
     }
     if (lower.length !== higher.length || lower.length !== out.length) {
