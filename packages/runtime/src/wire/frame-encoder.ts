@@ -5,6 +5,8 @@
  *   header  (msgpack, wire/header.ts)
  *   payload (raw bytes: a typed array's memory, or the value codec's output)
  */
+// Imported: the global Buffer is a getter in Node 20, read on every message otherwise.
+import { Buffer } from 'node:buffer';
 import { FRAME_PREFIX_BYTES } from '../constants.js';
 import { fitsFixed, type FrameHeader, headerBytes, writeHeader } from './header.js';
 
