@@ -22,7 +22,7 @@ export class PollWait {
   private skip = 0;
   /** How many waits the next poll that runs out makes this rank skip (doubles each time, up to MAX_BACKOFF). */
   private backoff = 1;
-  /** Waits that polled, ended while polling, and ran out of budget (for tests and profiling). */
+  /** Polls started, waits that ended while polling, and polls that ran out of budget (for tests and profiling). */
   readonly counts = { polled: 0, hits: 0, misses: 0 };
 
   constructor(budgetUs: number) {
@@ -49,6 +49,12 @@ export class PollWait {
   /** A waiting receive matched, or was cancelled. */
   end(): void {
     this.pending--;
+    if (this.spinning) {
+      // The wait ended while polling: polling pays here. Counted per wait, not when the spin stops:
+      // in a tight exchange the next wait begins before the spin could see none pending.
+      this.counts.hits++;
+      this.backoff = 1;
+    }
   }
 
   /** True while the event loop is being kept turning. */
@@ -59,10 +65,7 @@ export class PollWait {
   // One bound function, not a closure per turn: this runs tens of thousands of times a second.
   private readonly turn = (): void => {
     if (this.pending === 0) {
-      // The wait ended while polling: polling pays here.
       this.spinning = false;
-      this.counts.hits++;
-      this.backoff = 1;
     } else if (performance.now() >= this.deadline) {
       // A wait longer than the budget: the peer is slow, or busy on the CPU this rank spins on
       // (other processes share the cores). Sleep through the next waits, more of them each time

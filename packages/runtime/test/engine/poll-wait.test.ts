@@ -67,7 +67,24 @@ describe('PollWait', () => {
     expect(p.polling).toBe(true);
     p.end();
     await until(() => !p.polling);
-    expect(p.counts).toEqual({ polled: 1, hits: 1, misses: 0 });
+    expect(p.counts).toEqual({ polled: 1, hits: 2, misses: 0 });
+  });
+
+  it('in a tight exchange (each wait begins before the spin stops) a wait that ends resets the back-off', async () => {
+    const p = new PollWait(0.001);
+    p.begin(); await until(() => !p.polling); p.end(); // miss: skip 1, then 2
+    p.begin(); p.end(); // skipped
+    const q = p as unknown as { budgetMs: number };
+    q.budgetMs = 10_000;
+    p.begin(); // polls
+    for (let i = 0; i < 5; i++) { p.end(); p.begin(); await turns(2); } // waits that end while polling, back to back
+    expect(p.polling).toBe(true);
+    q.budgetMs = 0.000001;
+    p.end(); p.begin(); await until(() => !p.polling); p.end(); // a miss after hits: skip 1 again, not 2
+    p.begin(); expect(p.polling).toBe(false); p.end();
+    p.begin(); expect(p.polling).toBe(true); p.end();
+    await until(() => !p.polling);
+    expect(p.counts).toEqual({ polled: 3, hits: 7, misses: 2 });
   });
 });
 
