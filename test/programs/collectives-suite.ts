@@ -138,8 +138,8 @@ async function buffers(c: Communicator): Promise<void> {
   ] as const) {
     const x = (r: number, j: number) => (op === PROD ? 1 + Math.sin(r * 7919 + j) / 64 : Math.sin(r * 7919 + j) * 10 ** ((j % 9) - 4));
     const out = new K(len);
-    await c.Allreduce(K.from({ length: len }, (_, j) => x(me, j)), out, op);
-    const inputs = range(p).map((r) => K.from({ length: len }, (_, j) => x(r, j)));
+    await c.Allreduce(K.from(Array.from({ length: len }, (_, j) => x(me, j))), out, op);
+    const inputs = range(p).map((r) => K.from(Array.from({ length: len }, (_, j) => x(r, j))));
     let core = 1;
     while (core * 2 <= p) core *= 2;
     const extra = p - core;

@@ -29,6 +29,8 @@ describe('SIMD element kernels', () => {
   it.each(cases)('%s: in an arena, bitwise the JavaScript loop (tails, out = lo, out = hi)', (_name, op, K) => {
     const room = arena(64 * 1024)!;
     expect(isArena(room.buffer)).toBe(true);
+    // A wasm memory's buffer is a plain ArrayBuffer (typed as ArrayBufferLike through the arena's view).
+    const buf = room.buffer as ArrayBuffer;
     const min = 1024 / K.BYTES_PER_ELEMENT; // SIMD_KERNEL_MIN_BYTES
     fc.assert(fc.property(
       fc.integer({ min, max: min + 40 }).chain((n) => fc.tuple(fc.array(element, { minLength: n, maxLength: n }), fc.array(element, { minLength: n, maxLength: n }))),
@@ -37,9 +39,9 @@ describe('SIMD element kernels', () => {
       ([x, y], alias, shift) => {
         const n = x.length, w = K.BYTES_PER_ELEMENT;
         // Operands at offsets that are multiples of the element size but not always of 16.
-        const lo = new K(room.buffer, shift * w, n), hi = new K(room.buffer, 16 * 1024 + shift * w, n);
+        const lo = new K(buf, shift * w, n), hi = new K(buf, 16 * 1024 + shift * w, n);
         lo.set(x); hi.set(y);
-        const out = alias === 'lo' ? lo : alias === 'hi' ? hi : new K(room.buffer, 32 * 1024, n);
+        const out = alias === 'lo' ? lo : alias === 'hi' ? hi : new K(buf, 32 * 1024, n);
         const want = new K(n);
         op.reduceInto(K.from(x), K.from(y), want); // plain arrays: the JavaScript loop
         op.reduceInto(lo, hi, out);
