@@ -93,7 +93,11 @@ function writeFrame(sock, op, payload, cb) {
 // ---- server ----
 
 function serveNet() {
+  const path = `/tmp/tsmpi-bench-echo-${process.pid}.sock`;
   const onConn = (sock) => {
+    // The one client is in: the path is not needed any more, and the bench ends this server with
+    // SIGKILL, which runs no exit handler (a polling server was often still busy when it came).
+    if (kind === 'unix') rmSync(path, { force: true });
     sock.setNoDelay(true);
     const d = new Decoder((op, p) => {
       if (op === 0) writeFrame(sock, 0, p);
@@ -105,7 +109,6 @@ function serveNet() {
   };
   const server = net.createServer({ noDelay: true }, onConn);
   if (kind === 'unix') {
-    const path = `/tmp/tsmpi-bench-echo-${process.pid}.sock`;
     rmSync(path, { force: true });
     process.on('exit', () => rmSync(path, { force: true }));
     server.listen(path, () => console.log(`LISTEN ${path}`));
