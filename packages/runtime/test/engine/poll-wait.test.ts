@@ -5,7 +5,7 @@
  * almost no polling). Real setImmediate turns, no fake timers.
  */
 import { describe, expect, it } from 'vitest';
-import { PollWait, shouldPoll } from '@tsmpi/runtime';
+import { Engine, FrameKind, PollWait, shouldPoll } from '@tsmpi/runtime';
 
 const turns = (n: number) => new Promise<void>((resolve) => {
   const step = (k: number) => (k === 0 ? resolve() : setImmediate(() => step(k - 1)));
@@ -85,6 +85,36 @@ describe('PollWait', () => {
     p.begin(); expect(p.polling).toBe(true); p.end();
     await until(() => !p.polling);
     expect(p.counts).toEqual({ polled: 3, hits: 7, misses: 2 });
+  });
+});
+
+describe('the engine and its polling wait', () => {
+  // A 10 s budget: a wait the engine began and never ended keeps the spin going, and the test fails.
+  const engine = () => { const e = new Engine(0, 2, 2); e.poll = new PollWait(10_000_000); return e; };
+  const arrive = (e: Engine, tag: number) => e.onFrame({ kind: FrameKind.MSG, ctx: 0, src: 1, tag, enc: 0, depth: 0 }, new Uint8Array(0));
+
+  it('a queued receive begins a wait and its match ends it; one matched at once begins none', async () => {
+    const e = engine();
+    e.receive(0, 1, 5, () => {});
+    expect(e.poll!.polling).toBe(true);
+    arrive(e, 5);
+    await until(() => !e.poll!.polling);
+    arrive(e, 6);
+    e.receive(0, 1, 6, () => {});
+    expect(e.poll!.polling).toBe(false);
+    expect(e.poll!.counts).toEqual({ polled: 1, hits: 1, misses: 0 });
+  });
+
+  it('a cancelled receive and a probe end their waits', async () => {
+    const e = engine();
+    const cancel = e.post(0, 1, 7, () => {});
+    const probed = e.probe(0, 1, 8);
+    expect(e.poll!.polling).toBe(true);
+    expect(cancel()).toBe(true);
+    arrive(e, 8);
+    await probed;
+    await until(() => !e.poll!.polling);
+    expect(e.poll!.counts).toEqual({ polled: 1, hits: 2, misses: 0 });
   });
 });
 
