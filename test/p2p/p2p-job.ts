@@ -16,13 +16,14 @@ export const transportArgs = (t: TransportName): string[] => (t === 'auto' ? [] 
 
 export const marker = (what: string): string => `p2p-${what}-${randomBytes(5).toString('hex')}`;
 
-export interface P2PJob { program: string; np: number; transport: TransportName; args?: string[]; timeoutS?: number; env?: Record<string, string> }
+/** `flags`: more tsmpiexec options, before the program. */
+export interface P2PJob { program: string; np: number; transport: TransportName; args?: string[]; timeoutS?: number; env?: Record<string, string>; flags?: string[] }
 
 export async function runP2P(o: P2PJob): Promise<JobResult> {
   const mark = marker(o.program.replace(/\W/g, ''));
   const timeoutS = o.timeoutS ?? 90;
   const res = await runJob(
-    ['-n', String(o.np), '--timeout', String(timeoutS), ...transportArgs(o.transport), join(PROGRAMS, o.program), mark, ...(o.args ?? [])],
+    ['-n', String(o.np), '--timeout', String(timeoutS), ...transportArgs(o.transport), ...(o.flags ?? []), join(PROGRAMS, o.program), mark, ...(o.args ?? [])],
     { timeoutMs: (timeoutS + 15) * 1000, env: o.env },
   );
   const report = `tsmpiexec -n ${o.np} (${o.transport}) ${o.program} exited ${res.code}${res.signal ? ` (${res.signal})` : ''} in ${res.ms} ms\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`;

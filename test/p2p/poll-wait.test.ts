@@ -10,8 +10,8 @@ import { linesMatching, runP2P, TRANSPORTS } from './p2p-job.js';
 
 const WAIT_MS = 600;
 
-async function cpuOfWait(np: number, env: Record<string, string>, transport: (typeof TRANSPORTS)[number] = 'auto'): Promise<number> {
-  const res = await runP2P({ program: 'p2p-wait.mjs', np, transport, args: [String(WAIT_MS)], env, timeoutS: 60 });
+async function cpuOfWait(np: number, env: Record<string, string>, transport: (typeof TRANSPORTS)[number] = 'auto', flags: string[] = []): Promise<number> {
+  const res = await runP2P({ program: 'p2p-wait.mjs', np, transport, args: [String(WAIT_MS)], env, flags, timeoutS: 60 });
   const l = linesMatching(res.stdout, /^waited \d+ ms, cpu \d+ ms$/);
   expect(l, res.stdout + res.stderr).toHaveLength(1);
   expect(Number(/waited (\d+)/.exec(l[0]!)![1])).toBeGreaterThanOrEqual(WAIT_MS - 50);
@@ -42,6 +42,11 @@ describe('waiting for messages', () => {
     const cores = availableParallelism();
     if (cores >= 2) expect(await cpuOfWait(2, { TSMPI_POLL_US: '5000000' })).toBeGreaterThanOrEqual(SPUN_MS);
     expect(await cpuOfWait(cores + 1, { TSMPI_POLL_US: '5000000' })).toBeLessThan(SLEPT_MS);
+  }, 120_000);
+
+  it('tsmpiexec --wait sets every rank\'s policy, over TSMPI_WAIT in its environment', async () => {
+    expect(await cpuOfWait(2, { TSMPI_WAIT: 'block', TSMPI_POLL_US: '5000000' }, 'auto', ['--wait', 'poll'])).toBeGreaterThanOrEqual(SPUN_MS);
+    expect(await cpuOfWait(2, { TSMPI_WAIT: 'poll', TSMPI_POLL_US: '5000000' }, 'auto', ['--wait', 'block'])).toBeLessThan(SLEPT_MS);
   }, 120_000);
 
   it('a wrong TSMPI_WAIT or TSMPI_POLL_US fails the job with TSMPI_ERR_INIT, saying what to set', async () => {

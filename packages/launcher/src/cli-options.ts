@@ -23,6 +23,8 @@ export interface CliOptions {
   program: string;
   args: string[];
   transport: 'auto' | 'tcp' | 'ws';
+  /** --wait: how every rank waits for messages (TSMPI_WAIT); undefined: as tsmpiexec's environment says. */
+  wait?: 'auto' | 'poll' | 'block';
   tagOutput: boolean;
   timeout?: number;
   wdir: string;
@@ -39,6 +41,7 @@ export interface ReadOptions {
   /** The program and its arguments. */
   rest: string[];
   transport: CliOptions['transport'];
+  wait?: CliOptions['wait'];
   tagOutput: boolean;
   timeout?: string;
   wdir?: string;
@@ -74,6 +77,7 @@ export function checkOptions(a: ReadOptions, env: NodeJS.ProcessEnv): CliOptions
     program: a.rest[0]!,
     args: a.rest.slice(1),
     transport: a.transport,
+    wait: a.wait,
     tagOutput: a.tagOutput,
     timeout,
     wdir: a.wdir ?? process.cwd(),

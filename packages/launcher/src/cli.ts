@@ -38,6 +38,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     // No `type` on -n and --timeout: we check them ourselves, so an error can quote what was typed.
     .option('n', { alias: ['np'], describe: 'number of ranks (mpirun spelling -np also works)', requiresArg: true })
     .option('transport', { choices: ['auto', 'tcp', 'ws'] as const, default: 'auto' as const, describe: 'auto: Unix sockets between ranks of one host, TCP between hosts; tcp: TCP only; ws: WebSocket' })
+    .option('wait', { choices: ['auto', 'poll', 'block'] as const, describe: 'how ranks wait for messages: poll (spin, lowest latency), block (sleep), auto (poll while a host\'s ranks do not outnumber its cores; the default); sets TSMPI_WAIT' })
     .option('tag-output', { alias: ['l'], type: 'boolean', default: false, describe: 'prefix each output line with [rank]' })
     .option('timeout', { describe: `end the job after S seconds (exit ${ExitCode.TIMEOUT}); also MPIEXEC_TIMEOUT`, requiresArg: true })
     .option('wdir', { type: 'string', describe: 'working directory of the ranks (default: the current one)', requiresArg: true })
@@ -72,6 +73,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     n: a.n === undefined ? undefined : String(a.n),
     rest: (a._ ?? []).map(String),
     transport: a.transport,
+    wait: a.wait,
     tagOutput: a['tag-output'],
     timeout: a.timeout === undefined ? undefined : String(a.timeout),
     wdir: a.wdir,

@@ -1,4 +1,5 @@
 /** `tsmpiexec` entry: parse, plan the placement, start the job, exit with its code. */
+import { Env } from '@tsmpi/runtime/launch';
 import { ExitCode } from './constants.js';
 import { HelpShown, UsageError } from './cli-options.js';
 import { parseQuickCli } from './cli-quick.js';
@@ -50,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     tagOutput: opts.tagOutput,
     timeout: opts.timeout,
     cwd: opts.wdir,
-    env: process.env,
+    // --wait is TSMPI_WAIT for every rank: local ranks inherit it, remote ones get it forwarded (job.ts).
+    env: opts.wait ? { ...process.env, [Env.WAIT]: opts.wait } : process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     ssh: opts.ssh,

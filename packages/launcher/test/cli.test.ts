@@ -46,6 +46,11 @@ describe('parseCli', () => {
     expect(parseCli(['-n', '1', '--wdir', '/tmp', 'x'], {}).wdir).toBe('/tmp');
   });
 
+  it('reads --wait (how ranks wait: TSMPI_WAIT), undefined when not given', () => {
+    for (const w of ['auto', 'poll', 'block'] as const) expect(parseCli(['-n', '1', '--wait', w, 'x'], {}).wait).toBe(w);
+    expect(parseCli(['-n', '1', 'x'], {}).wait).toBeUndefined();
+  });
+
   it('takes the time limit from --timeout, else from MPIEXEC_TIMEOUT', () => {
     expect(parseCli(['-n', '1', '--timeout', '5', 'x'], {}).timeout).toBe(5);
     expect(parseCli(['-n', '1', '--timeout', '0.5', 'x'], {}).timeout).toBe(0.5);
@@ -79,6 +84,7 @@ describe('parseCli', () => {
     expect(usageError(['-n', '1', '--timeout', '-3', 'x'])).toMatch(/-3/);
     expect(usageError(['-n', '1', 'x'], { MPIEXEC_TIMEOUT: 'soon' })).toMatch(/^MPIEXEC_TIMEOUT=soon: /);
     expect(usageError(['-n', '1', '--transport', 'carrier-pigeon', 'x'])).toMatch(/transport.*carrier-pigeon/);
+    expect(usageError(['-n', '1', '--wait', 'spin', 'x'])).toMatch(/wait.*spin.*auto.*poll.*block/);
   });
 
   it('gives every usage error on one line', () => {
