@@ -1,6 +1,6 @@
 /**
  * The common command lines (`tsmpiexec -n 4 job.ts args...`, with
- * --tag-output, --transport, --timeout, --wdir) read without yargs, which
+ * --tag-output, --transport, --wait, --timeout, --wdir) read without yargs, which
  * takes longer to load than the rest of tsmpiexec together. Anything else —
  * other options, other spellings, --help, anything that would be an error —
  * gives undefined, and cli.ts (yargs) reads the line instead, so every
@@ -10,6 +10,7 @@
 import { type CliOptions, checkOptions, type ReadOptions, UsageError } from './cli-options.js';
 
 const TRANSPORTS = new Set(['auto', 'tcp', 'ws']);
+const WAITS = new Set(['auto', 'poll', 'block']);
 /** Values taken as they are: no sign, no spaces, nothing yargs would read differently. */
 const COUNT = /^\d+$/;
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -42,6 +43,10 @@ export function parseQuickCli(argv: readonly string[], env: NodeJS.ProcessEnv = 
       case '--transport':
         if (!TRANSPORTS.has(value)) return undefined;
         o.transport = value as CliOptions['transport'];
+        break;
+      case '--wait':
+        if (!WAITS.has(value)) return undefined;
+        o.wait = value as CliOptions['wait'];
         break;
       case '--timeout':
         if (!SECONDS.test(value)) return undefined;
