@@ -57,6 +57,12 @@ export const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
  * ones are cheaper to receive into a fresh buffer and copy.
  */
 export const CLAIM_MIN_BYTES = 64 * 1024;
+/**
+ * Typed arrays up to this size are sent from a copy in a scratch buffer instead of a byte view of
+ * their memory (comm/small-binary.ts). At most the frame encoder's inline size (16 KiB), which copies
+ * them into the frame before the send returns.
+ */
+export const SMALL_BINARY_BYTES = 1024;
 /** The V8 flag that sweeps dead ArrayBuffers on the GC's own thread (see codec/payload-memory.ts). */
 export const V8_SYNC_ARRAY_BUFFER_SWEEPING = '--no-concurrent-array-buffer-sweeping';
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */

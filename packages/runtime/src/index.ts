@@ -1,4 +1,4 @@
-export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, Env, Encoding, FrameKind, WORLD_CONTEXT, FIRST_FREE_CONTEXT, DEFAULT_POLL_US, type WaitPolicy } from './constants.js';
+export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, Env, Encoding, FrameKind, WORLD_CONTEXT, FIRST_FREE_CONTEXT, DEFAULT_POLL_US, SMALL_BINARY_BYTES, type WaitPolicy } from './constants.js';
 export { TsmpiError, ErrorCode, tsmpiError } from './errors.js';
 export { Status } from './comm/status.js';
 export { Request } from './comm/request.js';
@@ -9,6 +9,7 @@ export { encodeValue, decodeValue } from './codec/value-codec.js';
 export { type TypedArray, isTypedArray, bytesOf, binaryCode } from './codec/typed-arrays.js';
 export { type Bytes, allocBytes, bytesOfBinary, windows, copyInto, concatBytes, WINDOW_BYTES, SMALL_PAYLOAD_BYTES } from './codec/bytes.js';
 export { Engine } from './engine/engine.js';
+export type { Message } from './engine/message.js';
 export { PollWait, shouldPoll } from './engine/poll-wait.js';
 export { init, finalize, wtime, wtick, getProcessorName, isInitialized, isFinalized, createInProcessWorld, type CommClass } from './init.js';
 export { readLaunchEnv, waitPolicy, type LaunchEnv, type TransportChoice } from './launch/env.js';

@@ -3,17 +3,23 @@
  * by @tsmpi/collectives, which subclasses this class and uses only its public
  * point-to-point methods on a shadow context (`collectiveChannel()`).
  */
-import { ANY_SOURCE, ANY_TAG, Encoding, PROC_NULL } from '../constants.js';
+import { ANY_SOURCE, ANY_TAG, Encoding, PROC_NULL, SMALL_BINARY_BYTES } from '../constants.js';
 import { ErrorCode, TsmpiError, tsmpiError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import { decodeMessage, encodeMessage, messageBytes } from './message-codec.js';
 import { type Bytes, copyInto, prefix, windows } from '../codec/bytes.js';
 import { Request } from './request.js';
+import { smallBinaryParts } from './small-binary.js';
+import { type TypedArray, viewCode } from '../codec/typed-arrays.js';
 import { Status } from './status.js';
-import { checkBuffer, checkDest, checkSource, checkTag } from './validate.js';
+import { checkBinary, checkDest, checkSource, checkTag } from './validate.js';
+import { receiveView } from './receive-views.js';
 
 type BufferArg = ArrayBufferView | ArrayBuffer;
+
+/** The parts of an empty message (one shared list). */
+const NO_PARTS: readonly Uint8Array[] = [];
 
 /** Handlers the runtime installs (abort goes to the launcher). */
 export interface CommHooks { abort(code: number): never }
@@ -122,6 +128,11 @@ export class Comm {
     const d = checkDest(dest, this.size);
     const t = checkTag(tag, false);
     if (d === PROC_NULL) return Promise.resolve();
+    // A small typed array other than bytes: copied, not viewed (small-binary.ts).
+    if (ArrayBuffer.isView(value) && value.byteLength <= SMALL_BINARY_BYTES && !(value instanceof Uint8Array)) {
+      const code = viewCode(value);
+      if (code !== undefined) return this.engine.send(this.context, this.group[d]!, t, code, smallBinaryParts(value as TypedArray, code), value.byteLength);
+    }
     const out = encodeMessage(value);
     return this.engine.send(this.context, this.group[d]!, t, out.enc, out.parts, out.byteLength);
   }
@@ -149,6 +160,36 @@ export class Comm {
       }
       deliver(v);
     }, into);
+  }
+
+  /**
+   * @internal A collective's synchronisation signal (the barrier's): an empty
+   * binary message, handed straight to the engine: no encoder, no checks (the
+   * collectives pass valid ranks and tags). Settled at once (SENT) unless the
+   * connection to `dest` is still being opened.
+   */
+  signalNow(dest: number, tag: number): Promise<void> {
+    return this.engine.send(this.context, this.group[dest]!, tag, Encoding.UINT8, NO_PARTS, 0);
+  }
+
+  /**
+   * @internal The receive of a signal (see signalNow): resolves with the raw
+   * message, undecoded (a signal carries nothing to decode). `isSignal` tells
+   * a signal from anything else a peer sent with the tag (a failure note of a
+   * collective the peer called instead), which `valueOf` decodes.
+   */
+  signalFrom(source: number, tag: number): Promise<Message> {
+    return new Promise<Message>((resolve) => { this.engine.receive(this.context, this.group[source]!, tag, resolve); });
+  }
+
+  /** @internal True when `m` is a signal (signalNow): an empty binary message. */
+  static isSignal(m: Message): boolean {
+    return m.enc === Encoding.UINT8 && m.payload.byteLength === 0;
+  }
+
+  /** @internal The value of a message received raw (signalFrom); throws what recv() would reject with. */
+  valueOf(m: Message): unknown {
+    return this.decode(m);
   }
 
   /** Receive a value. `status`, if given, is filled with source, tag and byte count. */
@@ -240,7 +281,7 @@ export class Comm {
   Send(buf: BufferArg, dest: number, tag = 0): Promise<void> {
     // The blocking form needs no Request (as send()): the engine's promise, settled at once when small.
     try {
-      checkBuffer(buf, 'Send buffer');
+      checkBinary(buf, 'Send buffer');
       return this.sendNow(buf, dest, tag);
     } catch (e) {
       return Promise.reject(e);
@@ -248,7 +289,7 @@ export class Comm {
   }
 
   Isend(buf: BufferArg, dest: number, tag = 0): Request<undefined> {
-    checkBuffer(buf, 'Send buffer');
+    checkBinary(buf, 'Send buffer');
     return this.isend(buf, dest, tag);
   }
 
@@ -260,7 +301,8 @@ export class Comm {
   Recv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status): Promise<Status> {
     // The blocking form needs no Request (as recv()): one promise, settled where the message matches.
     try {
-      const dst = checkBuffer(buf, 'Recv buffer');
+      checkBinary(buf, 'Recv buffer');
+      const dst = receiveView(buf);
       this.alive();
       const s = checkSource(source, this.size);
       const t = checkTag(tag, true);
@@ -289,7 +331,8 @@ export class Comm {
   }
 
   Irecv(buf: BufferArg, source: number = ANY_SOURCE, tag: number = ANY_TAG): Request<undefined> {
-    const dst = checkBuffer(buf, 'Recv buffer');
+    checkBinary(buf, 'Recv buffer');
+    const dst = receiveView(buf);
     return this.post(source, tag, (m) => { this.copyToBuffer(dst, m); return undefined; }, undefined, this.claimFor(dst));
   }
 

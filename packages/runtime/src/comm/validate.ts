@@ -25,11 +25,16 @@ export function checkTag(tag: unknown, allowAny: boolean): number {
   return tag;
 }
 
-/** The byte view of a buffer argument (typed array, Buffer, ArrayBuffer). */
-export function checkBuffer(buf: unknown, what = 'buffer'): Bytes {
+/** Throws unless `buf` is a buffer argument (typed array, Buffer, ArrayBuffer). */
+export function checkBinary(buf: unknown, what = 'buffer'): void {
   if (binaryCode(buf) === undefined && !(ArrayBuffer.isView(buf) && !(buf instanceof DataView))) {
     throw tsmpiError(ErrorCode.BUFFER, `${what} must be a typed array (e.g. Float64Array), Buffer or ArrayBuffer, got ${describe(buf)}; use send()/recv() for other values`);
   }
+}
+
+/** The byte view of a buffer argument (typed array, Buffer, ArrayBuffer). */
+export function checkBuffer(buf: unknown, what = 'buffer'): Bytes {
+  checkBinary(buf, what);
   return bytesOfBinary(buf as ArrayBufferView);
 }
 

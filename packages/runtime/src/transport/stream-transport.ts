@@ -12,6 +12,7 @@ import { CLAIM_MIN_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { encodeFrameHead, INLINE_PAYLOAD_BYTES } from '../wire/frame-encoder.js';
 import { FrameDecoder } from '../wire/frame-decoder.js';
+import { frameWritten, retireFrameSlab } from '../wire/frame-slab.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
 import { Direct, writeDirect } from './direct-writes.js';
@@ -163,7 +164,8 @@ export class StreamTransport implements Transport {
     if (this.closing) return Promise.reject(tsmpiError(ErrorCode.STATE, 'send after finalize'));
     const link = this.link(dest);
     const small = byteLength <= INLINE_PAYLOAD_BYTES;
-    const head = small ? encodeFrameHead(header, byteLength, parts, this.room) : encodeFrameHead(header, byteLength);
+    // A small frame written now goes into the reused frame buffer (wire/frame-slab.ts); write() retires it if kept.
+    const head = small ? encodeFrameHead(header, byteLength, parts, this.room, link.stream !== undefined) : encodeFrameHead(header, byteLength);
     const rest = small ? NO_PARTS : parts;
     if (link.stream) return this.write(link.stream, head, rest, small);
     this.unwritten++;
@@ -189,7 +191,9 @@ export class StreamTransport implements Transport {
       // The common small message: one buffer of our own, nothing to wait for (no promise of its own).
       // Straight to the socket's handle when its Writable is empty (direct-writes.ts).
       const d = this.room ? (s as unknown as RoomWriter).writeInRoom(head, this.room, this.settleWrite) : writeDirect(s as net.Socket, head, this.settleWrite);
-      if (d === Direct.WRITTEN) return SENT;
+      if (d === Direct.WRITTEN) { frameWritten(); return SENT; }
+      // Kept to be written later: its memory (maybe the reused frame buffer's) must stay as it is.
+      retireFrameSlab();
       this.unwritten++;
       if (d === Direct.NO) s.write(head, this.settleWrite);
       return SENT;
