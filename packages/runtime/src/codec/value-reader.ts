@@ -8,7 +8,7 @@ import { Buffer } from 'node:buffer';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { MAX_BUFFER_BYTES } from '../constants.js';
 import { viewIn } from './typed-arrays.js';
-import { type Bytes, isSlab, isUint8 } from './bytes.js';
+import { type Bytes, bufferOf, isSlab, isUint8, offsetOf } from './bytes.js';
 import { asciiString } from './ascii-strings.js';
 import { align8, getF64, getI32, getU32, MAX_VALUE_DEPTH, SHORT_STRING, T, UTF16_FLAG } from './value-format.js';
 
@@ -28,9 +28,11 @@ class Reader {
   private text: Buffer | undefined;
 
   constructor(readonly bytes: Bytes) {
-    this.b = isUint8(bytes) && bytes.byteLength <= MAX_BUFFER_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
-    this.end = this.b.length;
-    this.byteLength = bytes.byteLength;
+    // `length`, not `byteLength`: inlined by V8, where `byteLength` is a call (the same for a Uint8Array).
+    const b = isUint8(bytes) ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
+    this.b = b;
+    this.end = b.length;
+    this.byteLength = b === bytes ? b.length : bytes.byteLength;
     if (this.end < 4) throw corrupt('payload shorter than its length field');
     const structLen = getU32(this.b, 0);
     if (structLen > this.byteLength || structLen < 5) throw corrupt('structure length out of range');
@@ -107,8 +109,8 @@ function readValue(r: Reader): unknown {
       const code = r.u8(); const off = r.f64(); const len = r.f64();
       const abs = r.segBase + off;
       if (!(abs >= 0 && len >= 0 && abs + len <= r.byteLength)) throw corrupt('binary segment out of range');
-      const buffer = r.buffer ??= r.bytes.buffer;
-      const v = viewIn(code, buffer, r.bytes.byteOffset + abs, len, r.own ??= isSlab(buffer));
+      const buffer = r.buffer ??= bufferOf(r.bytes);
+      const v = viewIn(code, buffer, offsetOf(r.bytes) + abs, len, r.own ??= isSlab(buffer));
       if (v === undefined) throw corrupt(`unknown binary kind ${code}`);
       return v;
     }
