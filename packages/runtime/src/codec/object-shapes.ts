@@ -38,6 +38,8 @@ export type ShapeFactory = (v: unknown[], i: number) => Record<string, unknown>;
 export class Shape {
   hits = 1;
   make: ShapeFactory | undefined = undefined;
+  /** A factory was asked for (made, or refused: `__proto__`, the process's limit, no code generation). */
+  settled = false;
   constructor(readonly keys: readonly string[]) {}
 }
 
@@ -62,8 +64,9 @@ export function noteShape(keys: readonly string[]): void {
 
 /** Count one more object of shape `s`; its factory once it has earned one (undefined before). */
 export function factoryOf(s: Shape): ShapeFactory | undefined {
-  if (s.make !== undefined || ++s.hits < BUILD_AFTER || !codegen) return s.make;
-  s.make = build(s.keys);
+  if (s.settled || ++s.hits < BUILD_AFTER) return s.make;
+  s.settled = true;
+  s.make = codegen ? build(s.keys) : undefined;
   return s.make;
 }
 
