@@ -33,6 +33,15 @@ const slabs = new WeakSet<ArrayBufferLike>();
 const newSlab = (): ArrayBuffer => { const b = new ArrayBuffer(SLAB_BYTES); slabs.add(b); return b; };
 let slab = newSlab();
 let slabUsed = 0;
+/**
+ * The last bytes carved out of a slab, with their buffer and offset: in Node 20 a
+ * typed array's `buffer`, `byteOffset` and `byteLength` getters are calls (~150-250
+ * instructions each, where `length` is inlined), and the payload just received is
+ * most often the one decoded next (bufferOf, offsetOf).
+ */
+let lastSmall: Uint8Array | undefined;
+let lastSmallBuffer: ArrayBuffer = slab;
+let lastSmallOffset = 0;
 
 /** True when `b` lives in a shared slab (so views of it must not reach the program). */
 export function inSlab(b: Bytes): boolean {
@@ -58,11 +67,27 @@ export function allocBytes(n: number, maxView = MAX_BUFFER_BYTES): Bytes {
   if (n <= SMALL_PAYLOAD_BYTES) {
     if (slabUsed + n > SLAB_BYTES) { slab = newSlab(); slabUsed = 0; }
     const b = new Uint8Array(slab, slabUsed, n);
+    lastSmall = b; lastSmallBuffer = slab; lastSmallOffset = slabUsed;
     slabUsed += Math.ceil(n / 8) * 8 || 8;
     return b;
   }
   // A plain Uint8Array (not a Buffer) over the uninitialised ArrayBuffer of its own that allocUnsafeSlow makes.
   return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+}
+
+/** `b.buffer`, without the getter's call for the bytes allocBytes made last. */
+export function bufferOf(b: Bytes): ArrayBufferLike {
+  return b === lastSmall ? lastSmallBuffer : b.buffer;
+}
+
+/** `b.byteOffset`, without the getter's call for the bytes allocBytes made last. */
+export function offsetOf(b: Bytes): number {
+  return b === lastSmall ? lastSmallOffset : b.byteOffset;
+}
+
+/** `b.byteLength`: a Uint8Array's `length` (inlined by V8, where `byteLength` is a call). */
+export function lengthOf(b: Bytes): number {
+  return isUint8(b) ? b.length : b.byteLength;
 }
 
 /** True when the bytes are a real Uint8Array (every payload up to MAX_BUFFER_BYTES). */
@@ -76,8 +101,9 @@ export function bytesOfBinary(value: ArrayBufferView | ArrayBuffer): Bytes {
     return value.byteLength <= MAX_BUFFER_BYTES ? new Uint8Array(value) : { buffer: value, byteOffset: 0, byteLength: value.byteLength };
   }
   if (value instanceof Uint8Array) return value;
-  if (value.byteLength <= MAX_BUFFER_BYTES) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  return { buffer: value.buffer, byteOffset: value.byteOffset, byteLength: value.byteLength };
+  const n = value.byteLength; // read once: a call into a builtin in Node 20
+  if (n <= MAX_BUFFER_BYTES) return new Uint8Array(value.buffer, value.byteOffset, n);
+  return { buffer: value.buffer, byteOffset: value.byteOffset, byteLength: n };
 }
 
 /** `len` bytes of `b` from `off` as views of at most WINDOW_BYTES each (one view when small). */

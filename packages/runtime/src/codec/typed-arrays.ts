@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Encoding } from '../constants.js';
-import { type Bytes, isSlab } from './bytes.js';
+import { type Bytes, bufferOf, isSlab, offsetOf } from './bytes.js';
 
 /** Any typed array kind the runtime can carry. */
 export type TypedArray =
@@ -31,6 +31,16 @@ export const typedArrayByCode: Record<number, TypedArrayCtor> = {
 /** Encoding code → bytes per element (a table: the constructors' own property is a polymorphic load). */
 const elementBytes: number[] = [];
 for (const [code, ctor] of Object.entries(typedArrayByCode)) elementBytes[Number(code)] = ctor.BYTES_PER_ELEMENT;
+elementBytes[Encoding.BUFFER] = 1;
+
+/**
+ * The byte length of a typed array or Buffer whose code (viewCode) is `code`:
+ * its `length` times the element size. In Node 20 V8 inlines a typed array's
+ * `length` but calls a builtin for `byteLength` (~150 instructions).
+ */
+export function viewByteLength(view: ArrayBufferView, code: number): number {
+  return (view as Uint8Array).length * elementBytes[code]!;
+}
 
 const codeByCtor = new Map<unknown, number>(
   Object.entries(typedArrayByCode).map(([code, ctor]) => [ctor, Number(code)]),
@@ -73,9 +83,9 @@ export function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
  * Node 20, so a larger one cannot have been sent.
  */
 export function viewAs(code: number, bytes: Bytes, off: number, len: number): unknown {
-  // Read once: a typed array's `buffer` getter is a call into C++.
-  const buffer = bytes.buffer;
-  return viewIn(code, buffer, bytes.byteOffset + off, len, isSlab(buffer));
+  // Read once: a typed array's `buffer` getter is a call into C++ (none for a payload just received).
+  const buffer = bufferOf(bytes);
+  return viewIn(code, buffer, offsetOf(bytes) + off, len, isSlab(buffer));
 }
 
 /**

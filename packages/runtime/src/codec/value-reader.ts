@@ -8,8 +8,9 @@ import { Buffer } from 'node:buffer';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { MAX_BUFFER_BYTES } from '../constants.js';
 import { viewIn } from './typed-arrays.js';
-import { type Bytes, isSlab, isUint8 } from './bytes.js';
+import { type Bytes, bufferOf, isSlab, isUint8, offsetOf } from './bytes.js';
 import { asciiString } from './ascii-strings.js';
+import { factoryOf, MAX_SHAPE_KEYS, MIN_SHAPE_KEYS, noteShape, shapeFor } from './object-shapes.js';
 import { align8, getF64, getI32, getU32, MAX_VALUE_DEPTH, SHORT_STRING, T, UTF16_FLAG } from './value-format.js';
 
 class Reader {
@@ -28,9 +29,11 @@ class Reader {
   private text: Buffer | undefined;
 
   constructor(readonly bytes: Bytes) {
-    this.b = isUint8(bytes) && bytes.byteLength <= MAX_BUFFER_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
-    this.end = this.b.length;
-    this.byteLength = bytes.byteLength;
+    // `length`, not `byteLength`: inlined by V8, where `byteLength` is a call (the same for a Uint8Array).
+    const b = isUint8(bytes) ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAX_BUFFER_BYTES));
+    this.b = b;
+    this.end = b.length;
+    this.byteLength = b === bytes ? b.length : bytes.byteLength;
     if (this.end < 4) throw corrupt('payload shorter than its length field');
     const structLen = getU32(this.b, 0);
     if (structLen > this.byteLength || structLen < 5) throw corrupt('structure length out of range');
@@ -78,13 +81,7 @@ function readValue(r: Reader): unknown {
     case T.OBJECT: {
       const n = r.u32();
       r.enter();
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        const k = r.str();
-        const x = readValue(r);
-        if (k === '__proto__') Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
-        else o[k] = x;
-      }
+      const o = n === 0 ? {} : readObject(r, n);
       r.depth--;
       return o;
     }
@@ -107,8 +104,8 @@ function readValue(r: Reader): unknown {
       const code = r.u8(); const off = r.f64(); const len = r.f64();
       const abs = r.segBase + off;
       if (!(abs >= 0 && len >= 0 && abs + len <= r.byteLength)) throw corrupt('binary segment out of range');
-      const buffer = r.buffer ??= r.bytes.buffer;
-      const v = viewIn(code, buffer, r.bytes.byteOffset + abs, len, r.own ??= isSlab(buffer));
+      const buffer = r.buffer ??= bufferOf(r.bytes);
+      const v = viewIn(code, buffer, offsetOf(r.bytes) + abs, len, r.own ??= isSlab(buffer));
       if (v === undefined) throw corrupt(`unknown binary kind ${code}`);
       return v;
     }
@@ -151,6 +148,78 @@ function readValue(r: Reader): unknown {
   }
 }
 
+/**
+ * The values of the objects being read through a shape, each object's above
+ * its container's (`sp`: the first free slot); cleared after use, the values
+ * being the program's. Decoding runs no program code, so it never re-enters.
+ */
+const vals: unknown[] = new Array<unknown>(64).fill(undefined);
+let sp = 0;
+
+/**
+ * A plain object of `n` (> 0) entries. When its first key and size match a key
+ * set met before (object-shapes.ts), the values go to the scratch as long as the
+ * keys follow that set, and the object is built at once by the set's literal;
+ * else (or from the first key that differs) field by field.
+ */
+function readObject(r: Reader, n: number): Record<string, unknown> {
+  const first = r.str();
+  const shaped = n >= MIN_SHAPE_KEYS && n <= MAX_SHAPE_KEYS;
+  const s = shaped ? shapeFor(first, n) : undefined;
+  if (s === undefined) {
+    const o: Record<string, unknown> = {};
+    setField(o, first, readValue(r));
+    if (shaped) {
+      const keys = [first];
+      for (let i = 1; i < n; i++) { const k = r.str(); keys.push(k); setField(o, k, readValue(r)); }
+      noteShape(keys);
+    } else {
+      for (let i = 1; i < n; i++) { const k = r.str(); setField(o, k, readValue(r)); }
+    }
+    return o;
+  }
+  const keys = s.keys, at = sp, top = at + n;
+  while (vals.length < top) vals.push(undefined);
+  sp = top;
+  vals[at] = readValue(r);
+  let i = 1;
+  let k = '';
+  for (; i < n; i++) {
+    k = r.str();
+    if (k !== keys[i]) break;
+    vals[at + i] = readValue(r);
+  }
+  sp = at;
+  let o: Record<string, unknown>;
+  const make = i === n ? factoryOf(s) : undefined;
+  if (make !== undefined) {
+    o = make(vals, at);
+  } else {
+    o = {};
+    for (let j = 0; j < i; j++) setField(o, keys[j]!, vals[at + j]);
+    if (i < n) {
+      // Another key set with the same start: the rest field by field.
+      setField(o, k, readValue(r));
+      for (let j = i + 1; j < n; j++) { const kj = r.str(); setField(o, kj, readValue(r)); }
+    }
+  }
+  for (let j = at; j < top; j++) vals[j] = undefined;
+  return o;
+}
+
+function setField(o: Record<string, unknown>, k: string, x: unknown): void {
+  // `o.__proto__ = x` would set the prototype: an own `__proto__` key stays data.
+  if (k === '__proto__') Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
+  else o[k] = x;
+}
+
 export function decodeValue(payload: Bytes): unknown {
-  return readValue(new Reader(payload));
+  try {
+    return readValue(new Reader(payload));
+  } catch (err) {
+    // A corrupt payload may leave values of objects read halfway in the scratch.
+    for (let j = 0; j < vals.length; j++) vals[j] = undefined;
+    sp = 0;
+    throw err;
+  }
 }

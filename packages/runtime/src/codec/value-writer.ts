@@ -19,7 +19,7 @@
 import { Buffer } from 'node:buffer';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { Encoding } from '../constants.js';
-import { type TypedArray, typedArrayByCode, viewCode } from './typed-arrays.js';
+import { type TypedArray, typedArrayByCode, viewByteLength, viewCode } from './typed-arrays.js';
 import { bytesOfBinary, isUint8, windows, WINDOW_BYTES } from './bytes.js';
 import { align8, MAX_VALUE_DEPTH, putF64, putU32, SHORT_STRING, T, UTF16_FLAG } from './value-format.js';
 
@@ -330,7 +330,7 @@ function writeView(w: Writer, view: ArrayBufferView): void {
   if (code === undefined) {
     throw cannot(`cannot send a ${view.constructor.name} (at `, '): send the typed array or ArrayBuffer it views');
   }
-  writeBinary(w, view, code, view.byteLength);
+  writeBinary(w, view, code, viewByteLength(view, code));
 }
 
 function writeBinary(w: Writer, src: ArrayBufferView | ArrayBuffer, code: number, byteLength: number): void {

@@ -5,14 +5,22 @@
  */
 import { Encoding } from '../constants.js';
 import { decodeValue, encodeValueToSend } from '../codec/value-codec.js';
-import { binaryCode, viewAs } from '../codec/typed-arrays.js';
-import { type Bytes, bytesOfBinary, windows } from '../codec/bytes.js';
+import { binaryCode, viewAs, viewByteLength } from '../codec/typed-arrays.js';
+import { type Bytes, bytesOfBinary, lengthOf, windows, WINDOW_BYTES } from '../codec/bytes.js';
 
 export interface Outgoing { enc: number; parts: Uint8Array[]; byteLength: number }
 
 export function encodeMessage(value: unknown): Outgoing {
   const code = binaryCode(value);
   if (code !== undefined) {
+    if (code === Encoding.UINT8 || code === Encoding.BUFFER) {
+      // The usual bytes: sent as they are, their length without the `byteLength` getter's call.
+      const n = (value as Uint8Array).length;
+      if (n <= WINDOW_BYTES) return { enc: code, parts: [value as Uint8Array], byteLength: n };
+    } else if (code !== Encoding.ARRAY_BUFFER) {
+      const view = value as ArrayBufferView, n = viewByteLength(view, code);
+      if (n <= WINDOW_BYTES) return { enc: code, parts: [new Uint8Array(view.buffer, view.byteOffset, n)], byteLength: n };
+    }
     const bytes = bytesOfBinary(value as ArrayBufferView | ArrayBuffer);
     return { enc: code, parts: windows(bytes), byteLength: bytes.byteLength };
   }
@@ -23,7 +31,7 @@ export function encodeMessage(value: unknown): Outgoing {
 
 export function decodeMessage(enc: number, payload: Bytes): unknown {
   if (enc === Encoding.VALUE) return decodeValue(payload);
-  return viewAs(enc === Encoding.RAW ? Encoding.UINT8 : enc, payload, 0, payload.byteLength);
+  return viewAs(enc === Encoding.RAW ? Encoding.UINT8 : enc, payload, 0, lengthOf(payload));
 }
 
 /** The raw bytes of a message for the buffer family, or undefined when it is not binary. */

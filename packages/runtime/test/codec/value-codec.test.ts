@@ -248,6 +248,40 @@ for (const [encoderName, encodeWith] of encoders) describe(`value codec: layout 
     expect(got).toEqual([{ x: 1 }, { x: 1 }]);
   });
 
+  it('objects of a key set met often (built by its literal) and of key sets that start alike arrive identical', () => {
+    // Each round decodes every kind several times, past the count at which a key set gets its literal.
+    const withProto = JSON.parse('{"a":1,"__proto__":{"polluted":1}}') as Record<string, unknown>;
+    const kinds: unknown[] = [
+      { a: 1, b: 'x', c: [1, 2, 3], data: new Float64Array([1.5]) },
+      { a: 1, b: 'x', c: [1, 2, 3] },
+      { a: 2, b: 'y', d: { a: 1, b: 'x', c: [] } }, // same first key and size as the one before, then apart
+      { a: { a: { a: 1, z: 2 }, z: 3 }, z: 4 }, // shapes inside shapes
+      withProto,
+      { 1: 'one', 0: 'zero', k: -0 },
+      { 'x y': 1, '\u00e9': 2, 'a\ud800': 3 },
+    ];
+    for (let round = 0; round < 8; round++) {
+      for (const v of kinds) expectIdentical(roundTrip(v), v);
+    }
+    const p = roundTrip(withProto) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+    expect(Object.keys(p)).toEqual(['a', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('objects drawn from a few key sets, each decoded many times, round-trip identically (property)', () => {
+    const key = fc.constantFrom('a', 'b', 'c', 'data', '0', '7', '__proto__', 'constructor', 'x y');
+    const record = fc.dictionary(key, fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.double()), { minKeys: 1, maxKeys: 6, noNullPrototype: true });
+    fc.assert(fc.property(fc.array(record, { minLength: 1, maxLength: 4 }), (records) => {
+      for (let i = 0; i < 6; i++) {
+        for (const r of records) {
+          const d = difference(r, roundTrip(r));
+          if (d) throw new Error(d);
+        }
+      }
+    }), { numRuns: 200 });
+  });
+
   it('a small value stays small', () => {
     expect(encodeValue(7).byteLength).toBeLessThanOrEqual(16);
     expect(encodeValue({ a: 1, b: 'x' }).byteLength).toBeLessThanOrEqual(32);
