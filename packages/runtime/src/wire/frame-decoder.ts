@@ -1,10 +1,11 @@
 /**
  * A state machine that turns a byte stream into frames. Large payloads are
  * copied chunk by chunk straight into one buffer allocated from the length
- * prefix (never collected and concatenated), and every length is checked
- * against its limit before anything is allocated.
+ * prefix (never collected and concatenated), or read into it in place by the
+ * socket (`directView`/`landed`), and every length is checked against its
+ * limit before anything is allocated.
  */
-import { FRAME_PREFIX_BYTES, MAX_BUFFER_BYTES, MAX_HEADER_BYTES } from '../constants.js';
+import { DIRECT_READ_MIN_BYTES, FRAME_PREFIX_BYTES, MAX_BUFFER_BYTES, MAX_HEADER_BYTES } from '../constants.js';
 import { ErrorCode, tsmpiError } from '../errors.js';
 import { type FrameHeader, unpackHeader } from './header.js';
 import { type Bytes, allocBytes, isUint8, WINDOW_BYTES } from '../codec/bytes.js';
@@ -53,6 +54,8 @@ export class FrameDecoder {
     private readonly maxPayload: number,
     private readonly views = { max: MAX_BUFFER_BYTES, window: WINDOW_BYTES },
     private readonly claimer?: FrameClaimer,
+    /** Least payload left for `directView` to offer a view (tests lower it). */
+    private readonly directMin = DIRECT_READ_MIN_BYTES,
   ) {}
 
   /**
@@ -64,6 +67,34 @@ export class FrameDecoder {
     if (this.failed) return;
     try {
       this.consume(chunk, start, end);
+    } catch (err) {
+      this.failed = true;
+      throw err;
+    }
+  }
+
+  /**
+   * Where the next bytes of the stream may be read in place: a view of the rest of the payload
+   * being filled (of its current window), when at least `directMin` bytes of it are left;
+   * otherwise undefined (read into a buffer of the caller's and `push` it). The view ends where
+   * the payload does, so no byte of the next frame lands in it. Its bytes count once `landed`.
+   */
+  directView(): Uint8Array | undefined {
+    if (this.state !== State.PAYLOAD || this.failed || this.payloadLen - this.filled < this.directMin) return undefined;
+    let win = this.window!;
+    if (this.filled - this.windowStart === win.byteLength) win = this.nextWindow();
+    const at = this.filled - this.windowStart;
+    const n = win.byteLength - at;
+    if (n < this.directMin) return undefined;
+    return new Uint8Array(win.buffer, win.byteOffset + at, n);
+  }
+
+  /** The first `n` bytes of the last `directView()` were written by the socket. */
+  landed(n: number): void {
+    if (this.failed) return;
+    try {
+      this.filled += n;
+      if (this.filled === this.payloadLen) this.emit();
     } catch (err) {
       this.failed = true;
       throw err;

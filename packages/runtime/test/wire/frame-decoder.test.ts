@@ -169,6 +169,75 @@ describe('FrameDecoder: splitting', () => {
     }), { numRuns: 300 });
   });
 
+  it('reads in place (directView/landed), as a socket with reused reads takes them: frames intact, views never past a payload (property)', () => {
+    // The real threshold is 64 KiB; here 8 bytes, with windows of 5 above 16 bytes in half the runs.
+    fc.assert(fc.property(
+      fc.array(fc.record({ n: fc.integer({ min: 0, max: 80 }), claimed: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+      fc.boolean(),
+      (specs, reads, windowed) => {
+        const got: { p: Bytes; tag: number }[] = [];
+        const d = new FrameDecoder((h, p) => got.push({ p, tag: h.tag }), 1 << 20, windowed ? { max: 16, window: 5 } : undefined,
+          (h, len) => (specs[h.tag]!.claimed ? { bytes: windowed && len > 16 ? { buffer: new ArrayBuffer(len + 3), byteOffset: 3, byteLength: len } : new Uint8Array(len + 3).subarray(3) } : undefined), 8);
+        const payloads = specs.map((s, i) => pattern(s.n, i));
+        const stream = Buffer.concat(payloads.map((p, i) => frameBytes(header({ tag: i }), p)));
+        // Where each payload's bytes sit in the stream: no view may reach past its payload's end.
+        const ends: number[] = [];
+        let at = 0;
+        for (let i = 0; i < payloads.length; i++) { at += encodeFrameHead(header({ tag: i }), payloads[i]!.byteLength).byteLength + payloads[i]!.byteLength; ends.push(at); }
+        const reused = Buffer.alloc(13);
+        let direct = 0;
+        for (let off = 0, i = 0; off < stream.length; i++) {
+          const want = reads[i % reads.length]!;
+          const view = d.directView();
+          if (view) {
+            expect(view.byteLength).toBeGreaterThanOrEqual(8);
+            expect(off + view.byteLength).toBeLessThanOrEqual(ends.find((e) => e > off)!);
+            const n = Math.min(want, view.byteLength);
+            view.set(stream.subarray(off, off + n));
+            d.landed(n);
+            off += n; direct += n;
+          } else {
+            const n = Math.min(want, reused.length, stream.length - off);
+            stream.copy(reused, 0, off, off + n);
+            d.push(reused, 0, n);
+            reused.fill(0xee); // the read buffer is overwritten by the next read
+            off += n;
+          }
+        }
+        expect(got.map((g) => g.tag)).toEqual(specs.map((_, i) => i));
+        got.forEach((g, i) => {
+          const bytes = g.p instanceof Uint8Array ? g.p : new Uint8Array(g.p.buffer, g.p.byteOffset, g.p.byteLength);
+          expect(Buffer.from(bytes).equals(payloads[i]!)).toBe(true);
+        });
+        // A payload with 8 bytes or more left after a read into the 13-byte buffer is offered in place
+        // (windows of 5 bytes never leave 8 in one).
+        if (!windowed && specs.some((s) => s.n >= 8 + 13)) expect(direct).toBeGreaterThan(0);
+        expect(d.idle).toBe(true);
+        expect(d.directView()).toBeUndefined();
+      }), { numRuns: 400 });
+  });
+
+  it('offers no view between frames, for a small payload, or once failed', () => {
+    const d = new FrameDecoder(() => {}, 1 << 20);
+    expect(d.directView()).toBeUndefined();
+    const big = frameBytes(header(), pattern(200_000, 1));
+    d.push(big, 0, 100);
+    const v = d.directView()!;
+    expect(v.byteLength).toBe(big.length - 100);
+    d.landed(v.byteLength - 70_000);
+    expect(d.directView()!.byteLength).toBe(70_000);
+    d.landed(10_000);
+    expect(d.directView()).toBeUndefined(); // 60,000 left: below 64 KiB, through the read buffer
+    const small = new FrameDecoder(() => {}, 1 << 20);
+    small.push(frameBytes(header(), pattern(60_000, 1)), 0, 50);
+    expect(small.directView()).toBeUndefined();
+    const failed = new FrameDecoder(() => { throw new Error('handler'); }, 1 << 20);
+    expect(() => failed.push(frameBytes(header(), pattern(1, 1)))).toThrow('handler');
+    expect(failed.broken).toBe(true);
+    expect(failed.directView()).toBeUndefined();
+  });
+
   it('any frames cut at any points come out the same, in order (property)', () => {
     const frameArb = fc.record({
       ctx: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
