@@ -11,7 +11,7 @@
  * difference between two call counts gives instructions per call.
  *
  * Cases: barrier, allreduce (one number), Allreduce-1k, Allreduce-1m,
- * Allgather-1k, bcast, Bcast-1k; Allreduce-f<N>, Allgather-f<N>, Bcast-f<N> (N float64s
+ * Allgather-1k, bcast, Bcast-1k; Allreduce-f<N>, Allgather-f<N>, Bcast-f<N>, Reduce-f<N> (N float64s
  * per rank, to scan sizes); p2p-barrier and p2p-allreduce (a dissemination
  * / recursive-doubling schedule of Recv + Send with one-element Float64Arrays;
  * p2p-Sendrecv: the barrier's schedule through comm.Sendrecv; engine-barrier: the
@@ -111,10 +111,11 @@ function runner(name) {
     }
     default: {
       // Allreduce-f<N> / Allgather-f<N>: N float64 elements per rank (scans message sizes).
-      const m = /^(Allreduce|Allgather|Bcast)-f(\d+)$/.exec(name);
+      const m = /^(Allreduce|Allgather|Bcast|Reduce)-f(\d+)$/.exec(name);
       if (m) {
         const n = Number(m[2]), s = f64(n);
         if (m[1] === 'Allreduce') { const r = f64(n, 0); return () => comm.Allreduce(s, r, SUM); }
+        if (m[1] === 'Reduce') { const r = f64(n, 0); return () => comm.Reduce(s, me === 0 ? r : null, SUM, 0); }
         if (m[1] === 'Allgather') { const r = f64(n * p, 0); return () => comm.Allgather(s, r); }
         return () => comm.Bcast(s, 0);
       }

@@ -6,8 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROD, SUM } from '@tsmpi/collectives';
-import { arena, isArena, simdReduce } from '../src/ops/simd.js';
+import { binaryCode } from '@tsmpi/runtime';
+import { arena, hasSimdKernel, isArena, simdReduce } from '../src/ops/simd.js';
 import { ScratchPool } from '../src/scratch.js';
+import { arenaReduction } from '../src/algorithms/reduction.js';
+import { MAX as srcMAX, SUM as srcSUM } from '../src/ops/builtin.js';
+import type { Exchange } from '../src/exchange.js';
 
 type FloatKind = Float64ArrayConstructor | Float32ArrayConstructor;
 
@@ -59,6 +63,40 @@ describe('SIMD element kernels', () => {
     expect(simdReduce('MAX:Float64Array', x, y, x)).toBe(0); // no vector loop for MAX (NaN rules differ)
     const small = new Float64Array(a.buffer, 0, 8);
     expect(simdReduce('SUM:Float64Array', small, small, small)).toBe(0); // below SIMD_KERNEL_MIN_BYTES
+  });
+
+  it('arenaReduction: partial results received into arena slots, own data and early messages copied there, sums bitwise the JavaScript loop', () => {
+    expect(hasSimdKernel('SUM', 'Float64Array')).toBe(true);
+    expect(hasSimdKernel('MAX', 'Float64Array')).toBe(false);
+    const pool = new ScratchPool();
+    const ex = { what: 'Reduce', scratch: (n: number, simd: boolean) => pool.take(n, simd) } as unknown as Exchange;
+    const n = 10_000, bytes = n * 8, F64 = binaryCode(new Float64Array(1))!; // its kind's code on the wire
+    const own = Float64Array.from({ length: n }, (_, i) => i / 3);
+    const red = arenaReduction(ex, srcSUM, own, 3)!;
+    // Below the large-message size, or an op without a vector loop: not this reduction.
+    expect(arenaReduction(ex, srcSUM, new Float64Array(100), 3)).toBeUndefined();
+    expect(arenaReduction(ex, srcMAX, own, 3)).toBeUndefined();
+    // A receive of another size or kind is not taken in; one of the buffer's size lands in slot 1.
+    expect(red.into!(bytes - 8, F64)).toBeUndefined();
+    const slot = red.into!(bytes, F64)!;
+    expect(isArena(slot.buffer)).toBe(true);
+    const child1 = new Float64Array(slot.buffer, slot.byteOffset, n);
+    child1.set(Float64Array.from({ length: n }, (_, i) => i * 1.5));
+    const early = Float64Array.from({ length: n }, (_, i) => -i / 7); // came before its receive: a fresh buffer
+    const want = new Float64Array(n);
+    SUM.reduceInto(own, Float64Array.from(child1), want);
+    SUM.reduceInto(Float64Array.from(want), early, want);
+    const ownBefore = Float64Array.from(own);
+    const r1 = red.combine(own, red.unwrap(child1));
+    expect(r1.buffer).toBe(slot.buffer);
+    const r2 = red.combine(r1, red.unwrap(early));
+    expect(r2.buffer).toBe(slot.buffer); // the early message was copied into slot 2
+    expect(bits(r2 as Float64Array)).toEqual(bits(want));
+    expect(bits(own)).toEqual(bits(ownBefore)); // the program's buffer is never written
+    // All slots used: a further receive is not taken in, and a combine falls back to a fresh result.
+    expect(red.into!(bytes, F64)).toBeUndefined();
+    const r3 = red.combine(r2, red.unwrap(Float64Array.from(early)));
+    expect(r3.length).toBe(n);
   });
 
   it('the scratch pool hands out arenas on request and keeps them apart from plain buffers', () => {

@@ -63,6 +63,13 @@ export const CLAIM_MIN_BYTES = 64 * 1024;
  * them into the frame before the send returns.
  */
 export const SMALL_BINARY_BYTES = 1024;
+/**
+ * While at least this much of a payload is left to read, the socket reads
+ * straight into the payload's buffer (transport/reused-reads.ts) instead of
+ * into its 64 KiB read buffer and a copy from there; the tail, with whatever
+ * follows it, goes through the read buffer.
+ */
+export const DIRECT_READ_MIN_BYTES = 64 * 1024;
 /** The V8 flag that sweeps dead ArrayBuffers on the GC's own thread (see codec/payload-memory.ts). */
 export const V8_SYNC_ARRAY_BUFFER_SWEEPING = '--no-concurrent-array-buffer-sweeping';
 /** Default ceiling on one message's payload (override with TSMPI_MAX_MESSAGE bytes). */

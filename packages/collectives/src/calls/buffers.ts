@@ -12,7 +12,7 @@ import { bcastBytes } from '../algorithms/bcast.js';
 import { binomialGather } from '../algorithms/gather.js';
 import { reduceScatterBlock } from '../algorithms/reduce-scatter.js';
 import { reduceToRoot } from '../algorithms/reduce.js';
-import { bufferReduction } from '../algorithms/reduction.js';
+import { arenaReduction, bufferReduction } from '../algorithms/reduction.js';
 import { scanBuffer } from '../algorithms/scan.js';
 import { binomialScatter } from '../algorithms/scatter.js';
 import { type TypedArray, checkLength, copyInto, copyOf, kindOf, received, typed } from '../buffers.js';
@@ -154,8 +154,11 @@ export async function Reduce(c: Host, sendbuf: unknown, recvbuf: unknown, op: un
     o.checkUnits(s.length);
     return { r, s };
   });
-  // Partial results arrive in scratch buffers: the root copies the result into its buffer.
-  const red = bufferReduction(ex, o, a?.s ?? new Uint8Array(0), ex.intoScratch);
+  // Partial results arrive in scratch buffers (one arena for ops with a SIMD loop: one slot per
+  // child of the binomial tree, ⌈log2 p⌉ at most, and this rank's own): the root copies the result
+  // into its buffer.
+  const model = a?.s ?? new Uint8Array(0);
+  const red = arenaReduction(ex, o, model, Math.ceil(Math.log2(c.size)) + 1) ?? bufferReduction(ex, o, model, ex.intoScratch);
   const result = await reduceToRoot(ex, root, a?.s, red, o.commute);
   if (isRoot && result && a?.r && !ex.failed) copyInto(a.r, result);
   return ex.finish(undefined);

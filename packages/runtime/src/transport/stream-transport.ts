@@ -110,16 +110,26 @@ export class StreamTransport implements Transport {
       if (header.src !== peer) throw tsmpiError(ErrorCode.PROTOCOL, `rank ${peer} sent a frame claiming to come from rank ${header.src}`);
       this.o.events.onFrame(header, payload, claim);
     }, this.o.maxPayload, undefined, (header, n) => (n >= CLAIM_MIN_BYTES && header.src === peer ? this.o.events.claim?.(header, n) : undefined));
+    const fail = (err: unknown) => {
+      stream.destroy();
+      this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
+    };
     const feed = (chunk: Uint8Array, end: number, start?: number) => {
       try {
         decoder.push(chunk, start, end);
-      } catch (err) {
-        stream.destroy();
-        this.o.events.onFatal(tsmpiError(ErrorCode.PROTOCOL, `protocol error on the connection with rank ${peer}: ${(err as Error).message}`, err));
-      }
+      } catch (err) { fail(err); }
+    };
+    // Large payloads are read in place (no copy out of the read buffer).
+    const target = {
+      next: () => decoder.directView(),
+      landed: (n: number) => {
+        try {
+          decoder.landed(n);
+        } catch (err) { fail(err); }
+      },
     };
     // Net sockets and the ws stream hand their reads straight to the decoder; other streams through 'data'.
-    if (!readDirectly(stream, feed)) stream.on('data', (chunk: Uint8Array) => feed(chunk, chunk.length));
+    if (!readDirectly(stream, feed, target)) stream.on('data', (chunk: Uint8Array) => feed(chunk, chunk.length));
     stream.on('close', () => {
       // Cut in the middle of a frame: never wait for the rest of a message that cannot come.
       if (!decoder.idle && !decoder.broken && !this.closing) {

@@ -78,6 +78,20 @@ export class WsFrameReader {
     }
   }
 
+  /**
+   * Payload bytes of the current binary frame that may be read in place (straight into their
+   * destination, skipping `push`): what is left of an unmasked frame, 0 for anything else.
+   */
+  get inPlaceRoom(): number {
+    return this.state === State.DATA && !this.masked ? this.left : 0;
+  }
+
+  /** `n` bytes of the current frame's payload, at most `inPlaceRoom`, were read in place. */
+  skip(n: number): void {
+    this.left -= n;
+    if (this.left === 0) this.state = State.HEAD;
+  }
+
   private consume(chunk: Buffer, start: number, end: number): void {
     let off = start;
     while (off < end && this.state < State.CLOSED) {

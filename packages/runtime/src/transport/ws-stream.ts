@@ -10,7 +10,10 @@
  * `readDirectly`, as ranges of the read buffer passed to it (no event, no
  * Buffer view per frame). Either way **a chunk is valid only during the
  * call**, as on those sockets; the frame decoder copies each into its message
- * at once. No message is ever reassembled in between.
+ * at once. No message is ever reassembled in between. The payload of a large
+ * unmasked frame (tsmpi's client masks with a zero key, which counts as
+ * unmasked) is read by the socket straight into its message when the frame
+ * decoder offers a place for it (reused-reads.ts, DirectTarget).
  * Writing: each write (or corked batch) becomes one binary frame; small ones
  * are copied behind their head and go out as one buffer, straight to the
  * socket's handle when nothing is queued (transport/direct-writes.ts).
@@ -19,7 +22,7 @@
  */
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
-import { WsCloseCode, WsOpcode } from '../constants.js';
+import { DIRECT_READ_MIN_BYTES, WsCloseCode, WsOpcode } from '../constants.js';
 import { Direct, writeDirect } from './direct-writes.js';
 import { readDirectly, routeReads } from './reused-reads.js';
 import type { RoomWriter } from './stream-transport.js';
@@ -64,7 +67,21 @@ export class WsByteStream extends Duplex implements RoomWriter {
       },
     });
     // Straight from the socket's onread when it has reused reads (ws-takeover.ts moves it to one).
-    if (!readDirectly(socket, (buf, n) => this.feed(buf, 0, n))) socket.on('data', (chunk: Buffer) => this.feed(chunk, 0, chunk.length));
+    // A large unmasked frame's payload goes from the socket straight into place when the reader of
+    // this stream offers a place for it (the frame decoder, in the middle of a large payload).
+    const target = {
+      next: (): Uint8Array | undefined => {
+        const room = this.reader.inPlaceRoom, down = this.route.target;
+        if (room < DIRECT_READ_MIN_BYTES || down === null || this.held) return undefined;
+        const v = down.next();
+        return v !== undefined && v.byteLength > room ? v.subarray(0, room) : v;
+      },
+      landed: (n: number) => {
+        this.reader.skip(n);
+        this.route.target!.landed(n);
+      },
+    };
+    if (!readDirectly(socket, (buf, n) => this.feed(buf, 0, n), target)) socket.on('data', (chunk: Buffer) => this.feed(chunk, 0, chunk.length));
     socket.on('end', () => this.push(null));
     socket.on('error', (err) => this.destroy(err));
     socket.on('close', () => this.destroy());

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectHandshake, encodeFrameHead, TsmpiError } from '@tsmpi/runtime';
 import { NetDialer } from '../../dist/transport/net-dialer.js';
-import { adoptReusingReads, dialReusingReads } from '../../dist/transport/reused-reads.js';
+import { adoptReusingReads, dialReusingReads, readDirectly } from '../../dist/transport/reused-reads.js';
 import { cleanup, exchange, header, pattern, type Rank, runCleanup, twoRanks, until } from './two-ranks.js';
 
 afterEach(runCleanup);
@@ -117,6 +117,44 @@ describe('adoptReusingReads and dialReusingReads', () => {
     const ended = new Promise<void>((r) => s.once('end', () => r()));
     client.end();
     await ended;
+  });
+
+  it('readDirectly with a target: the kernel writes into the views it offers, the rest goes to the sink', async () => {
+    const server = net.createServer({ pauseOnConnect: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(() => server.close());
+    const adopted = new Promise<net.Socket>((r) => server.once('connection', (s: net.Socket) => r(adoptReusingReads(s, 1024))));
+    const client = dialReusingReads({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+    cleanup.push(() => client.destroy());
+    const s = await adopted;
+    cleanup.push(() => s.destroy());
+    // The first 100 bytes and the last 50,000 through the 1 KiB read buffer (the sink), the 1 MiB between in place.
+    const data = pattern(100 + (1 << 20) + 50_000, 7);
+    const dest = new Uint8Array(1 << 20);
+    let sunk = 0, placed = 0, offered = 0, largest = 0;
+    const sinkBytes: Buffer[] = [];
+    readDirectly(s, (buf, end, start = 0) => {
+      expect(buf.byteLength).toBe(1024);
+      sinkBytes.push(Buffer.from(buf.subarray(start, end)));
+      sunk += end - start;
+    }, {
+      next: () => {
+        if (sunk < 100 || placed === dest.byteLength) return undefined;
+        offered++;
+        return dest.subarray(placed);
+      },
+      landed: (n) => { placed += n; largest = Math.max(largest, n); },
+    });
+    client.write(data.subarray(0, 100));
+    await until(() => sunk === 100, 'the first 100 bytes');
+    client.write(data.subarray(100));
+    await until(() => sunk + placed === data.byteLength, 'all bytes');
+    expect(placed).toBe(dest.byteLength);
+    expect(Buffer.from(dest).equals(data.subarray(100, 100 + dest.byteLength))).toBe(true);
+    expect(Buffer.concat(sinkBytes).equals(Buffer.concat([data.subarray(0, 100), data.subarray(100 + dest.byteLength)]))).toBe(true);
+    expect(offered).toBeGreaterThan(0);
+    // Reads into the views are not bounded by the 1 KiB read buffer.
+    expect(largest).toBeGreaterThan(1024);
   });
 
   it('a socket without a handle is returned as it is', () => {

@@ -167,3 +167,37 @@ describe('WsFrameReader: malformed frames are TSMPI_ERR_PROTOCOL errors', () => 
     expect(r.idle).toBe(false);
   });
 });
+
+describe('WsFrameReader: payloads read in place', () => {
+  it('offers the rest of an unmasked (or zero-key) data frame, none of a masked one, a control frame or a head; skip() then reads on', () => {
+    const { r, got } = reader();
+    expect(r.inPlaceRoom).toBe(0);
+    const big = new Uint8Array(1000).fill(7);
+    // Unmasked: after 10 payload bytes pushed, 990 may be read in place.
+    const a = frame({ op: OP.BIN, fin: false, payload: big });
+    r.push(a.subarray(0, 4 + 10));
+    expect(r.inPlaceRoom).toBe(990);
+    r.skip(600);
+    expect(r.inPlaceRoom).toBe(390);
+    r.skip(390);
+    expect(r.inPlaceRoom).toBe(0);
+    // Zero key (tsmpi's client): as unmasked. The continuation frame's head is read after the skipped bytes.
+    const b = frame({ op: OP.CONT, fin: false, payload: big, key: new Uint8Array(4) });
+    r.push(b.subarray(0, 8 + 1));
+    expect(r.inPlaceRoom).toBe(999);
+    r.skip(999);
+    // Masked with a real key: never in place (the bytes must be unmasked).
+    const c = frame({ op: OP.CONT, payload: Uint8Array.of(1, 2, 3, 4, 5), key: Uint8Array.of(1, 2, 3, 4) });
+    r.push(c.subarray(0, 7));
+    expect(r.inPlaceRoom).toBe(0);
+    r.push(c.subarray(7));
+    const ping = frame({ op: OP.PING, payload: Uint8Array.of(9, 9, 9) });
+    r.push(ping.subarray(0, 3));
+    expect(r.inPlaceRoom).toBe(0);
+    r.push(ping.subarray(3));
+    expect(got.data.map((d) => d.length)).toEqual([10, 1, 1, 4]);
+    expect([...Buffer.concat(got.data).subarray(11)]).toEqual([1, 2, 3, 4, 5]);
+    expect(got.pings.map((p) => [...p])).toEqual([[9, 9, 9]]);
+    expect(r.idle).toBe(true);
+  });
+});

@@ -169,6 +169,117 @@ describe('FrameDecoder: splitting', () => {
     }), { numRuns: 300 });
   });
 
+  it('reads in place (directView/landed), as a socket with reused reads takes them: frames intact, views never past a payload (property)', () => {
+    // The real threshold is 64 KiB; here 8 bytes, with windows of 5 above 16 bytes in half the runs.
+    fc.assert(fc.property(
+      fc.array(fc.record({ n: fc.integer({ min: 0, max: 80 }), claimed: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+      fc.boolean(),
+      (specs, reads, windowed) => {
+        const got: { p: Bytes; tag: number }[] = [];
+        const d = new FrameDecoder((h, p) => got.push({ p, tag: h.tag }), 1 << 20, windowed ? { max: 16, window: 5 } : undefined,
+          (h, len) => (specs[h.tag]!.claimed ? { bytes: windowed && len > 16 ? { buffer: new ArrayBuffer(len + 3), byteOffset: 3, byteLength: len } : new Uint8Array(len + 3).subarray(3) } : undefined), 8);
+        const payloads = specs.map((s, i) => pattern(s.n, i));
+        const stream = Buffer.concat(payloads.map((p, i) => frameBytes(header({ tag: i }), p)));
+        // Where each payload's bytes sit in the stream: no view may reach past its payload's end.
+        const ends: number[] = [];
+        let at = 0;
+        for (let i = 0; i < payloads.length; i++) { at += encodeFrameHead(header({ tag: i }), payloads[i]!.byteLength).byteLength + payloads[i]!.byteLength; ends.push(at); }
+        const reused = Buffer.alloc(13);
+        let direct = 0;
+        for (let off = 0, i = 0; off < stream.length; i++) {
+          const want = reads[i % reads.length]!;
+          const view = d.directView();
+          if (view) {
+            expect(view.byteLength).toBeGreaterThanOrEqual(8);
+            expect(off + view.byteLength).toBeLessThanOrEqual(ends.find((e) => e > off)!);
+            const n = Math.min(want, view.byteLength);
+            view.set(stream.subarray(off, off + n));
+            d.landed(n);
+            off += n; direct += n;
+          } else {
+            const n = Math.min(want, reused.length, stream.length - off);
+            stream.copy(reused, 0, off, off + n);
+            d.push(reused, 0, n);
+            reused.fill(0xee); // the read buffer is overwritten by the next read
+            off += n;
+          }
+        }
+        expect(got.map((g) => g.tag)).toEqual(specs.map((_, i) => i));
+        got.forEach((g, i) => {
+          const bytes = g.p instanceof Uint8Array ? g.p : new Uint8Array(g.p.buffer, g.p.byteOffset, g.p.byteLength);
+          expect(Buffer.from(bytes).equals(payloads[i]!)).toBe(true);
+        });
+        // A payload with 8 bytes or more left after a read into the 13-byte buffer is offered in place
+        // (windows of 5 bytes never leave 8 in one); an unclaimed one after two (the read after its
+        // header's decides where it goes).
+        if (!windowed && specs.some((s) => s.n >= 8 + (s.claimed ? 13 : 26))) expect(direct).toBeGreaterThan(0);
+        expect(d.idle).toBe(true);
+        expect(d.directView()).toBeUndefined();
+      }), { numRuns: 400 });
+  });
+
+  it('a large payload no receive claims at its header is claimed at the next read (a receive posted in between gets it in place)', () => {
+    const got: { p: Bytes; claim: unknown }[] = [];
+    const dst = new Uint8Array(200_000);
+    let posted = false, asked = 0;
+    const claimOf = { bytes: dst };
+    const d = new FrameDecoder((_, p, c) => got.push({ p, claim: c }), 1 << 20, undefined, () => { asked++; return posted ? claimOf : undefined; });
+    const payload = pattern(200_000, 4);
+    const small = frameBytes(header({ tag: 1 }), pattern(10, 1));
+    const big = frameBytes(header({ tag: 2 }), payload);
+    // One read: a whole small frame, the big frame's header and 1,000 bytes of its payload.
+    const head = big.length - payload.length;
+    const first = Buffer.concat([small, big.subarray(0, head + 1000)]);
+    d.push(first);
+    expect(got).toHaveLength(1);
+    expect(asked).toBe(2); // the small frame's payload, and the big one's header
+    expect(d.directView()).toBeUndefined(); // where the payload goes is not known yet
+    first.fill(0xee); // the read buffer is overwritten
+    posted = true; // the program posts its receive (a microtask, between two reads)
+    d.push(big, head + 1000, head + 5000);
+    expect(asked).toBe(3);
+    const v = d.directView()!;
+    expect(v.buffer).toBe(dst.buffer);
+    expect(v.byteOffset).toBe(5000);
+    v.set(big.subarray(head + 5000));
+    d.landed(v.byteLength);
+    expect(got).toHaveLength(2);
+    expect(got[1]!.claim).toBe(claimOf);
+    expect(got[1]!.p).toBe(dst);
+    expect(Buffer.from(dst).equals(payload)).toBe(true);
+  });
+
+  it('a large payload that ends in the read of its header is delivered at once, claimed or not', () => {
+    const got: Bytes[] = [];
+    const d = new FrameDecoder((_, p) => got.push(p), 1 << 20, undefined, () => undefined);
+    const payload = pattern(100_000, 5);
+    d.push(frameBytes(header(), payload));
+    expect(got).toHaveLength(1);
+    expect(Buffer.from(got[0] as Uint8Array).equals(payload)).toBe(true);
+    expect(d.idle).toBe(true);
+  });
+
+  it('offers no view between frames, for a small payload, or once failed', () => {
+    const d = new FrameDecoder(() => {}, 1 << 20);
+    expect(d.directView()).toBeUndefined();
+    const big = frameBytes(header(), pattern(200_000, 1));
+    d.push(big, 0, 100);
+    const v = d.directView()!;
+    expect(v.byteLength).toBe(big.length - 100);
+    d.landed(v.byteLength - 70_000);
+    expect(d.directView()!.byteLength).toBe(70_000);
+    d.landed(10_000);
+    expect(d.directView()).toBeUndefined(); // 60,000 left: below 64 KiB, through the read buffer
+    const small = new FrameDecoder(() => {}, 1 << 20);
+    small.push(frameBytes(header(), pattern(60_000, 1)), 0, 50);
+    expect(small.directView()).toBeUndefined();
+    const failed = new FrameDecoder(() => { throw new Error('handler'); }, 1 << 20);
+    expect(() => failed.push(frameBytes(header(), pattern(1, 1)))).toThrow('handler');
+    expect(failed.broken).toBe(true);
+    expect(failed.directView()).toBeUndefined();
+  });
+
   it('any frames cut at any points come out the same, in order (property)', () => {
     const frameArb = fc.record({
       ctx: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
