@@ -247,9 +247,10 @@ class Writer {
   private claim(n: number): Uint8Array {
     if (this.buf !== this.slab) return new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, n);
     if (!this.share) {
-      // Bytes of the caller's own (which it may keep, or transfer to a worker: that would detach the
-      // slab): a copy, from Node's buffer pool as before the slab (untransferable, so postMessage copies it).
-      const own = Buffer.allocUnsafe(n);
+      // Bytes of the caller's own, which it may keep or transfer to a worker (the pool does): a copy in
+      // an ArrayBuffer of its own. Not from Node's buffer pool: the pool is untransferable, which Node 20
+      // answers by copying all 8 KiB of it and Node 22 by throwing DataCloneError.
+      const own = Buffer.allocUnsafeSlow(n);
       this.slab.copy(own, 0, this.start, this.start + n);
       return own;
     }
