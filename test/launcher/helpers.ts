@@ -22,14 +22,16 @@ const tmpDirs = new Map<string, string>();
  * A fresh marker and the environment that carries it, with a TMPDIR of the
  * job's own: tsmpiexec makes the job's socket directory there, and a job must
  * leave nothing in it (leftoversMarked() checks). TypeScript ranks keep the
- * shared compile cache, which is meant to outlive jobs.
+ * shared compile cache, which is meant to outlive jobs, and so does Node's own
+ * (`module.enableCompileCache`, Node 22 and later; by default in TMPDIR).
  */
 export function marked(): { marker: string; env: Record<string, string> } {
   const marker = `launcher-test-${randomBytes(6).toString('hex')}`;
   const tmp = mkdtempSync(join(tmpdir(), `${marker}-tmp-`));
   tmpDirs.set(marker, tmp);
   const cache = process.env.TSMPI_TS_CACHE || join(tmpdir(), `tsmpi-ts-${process.getuid?.() ?? 'user'}`);
-  return { marker, env: { [MARKER_VAR]: marker, TMPDIR: tmp, TSMPI_TS_CACHE: cache } };
+  const nodeCache = process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache');
+  return { marker, env: { [MARKER_VAR]: marker, TMPDIR: tmp, TSMPI_TS_CACHE: cache, NODE_COMPILE_CACHE: nodeCache } };
 }
 
 // A test that failed before its leftovers check, or has none, still leaves nothing behind.
