@@ -140,7 +140,7 @@ export class Exchange {
   signalled(m: Message): void {
     if (Comm.isSignal(m)) return;
     try {
-      this.in(this.chan.valueOf(m));
+      this.in(this.chan.valueOfRaw(m));
     } catch (err) {
       this.fail(err);
     }

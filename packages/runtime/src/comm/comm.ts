@@ -176,7 +176,7 @@ export class Comm {
    * @internal The receive of a signal (see signalNow): resolves with the raw
    * message, undecoded (a signal carries nothing to decode). `isSignal` tells
    * a signal from anything else a peer sent with the tag (a failure note of a
-   * collective the peer called instead), which `valueOf` decodes.
+   * collective the peer called instead), which `valueOfRaw` decodes.
    */
   signalFrom(source: number, tag: number): Promise<Message> {
     return new Promise<Message>((resolve) => { this.engine.receive(this.context, this.group[source]!, tag, resolve); });
@@ -188,7 +188,7 @@ export class Comm {
   }
 
   /** @internal The value of a message received raw (signalFrom); throws what recv() would reject with. */
-  valueOf(m: Message): unknown {
+  valueOfRaw(m: Message): unknown {
     return this.decode(m);
   }
 

@@ -118,6 +118,12 @@ describe('Comm: point to point in process', () => {
     expect(await me.sendrecv('ring of one', 0, 5, 0, 5)).toBe('ring of one');
   });
 
+  it('a communicator converts to a primitive as any object does (no method shadows valueOf or toString)', () => {
+    const { comms: [c] } = createInProcessWorld(2);
+    expect(Object.prototype.hasOwnProperty.call(Object.getPrototypeOf(c), 'valueOf')).toBe(false);
+    expect(`${c!}` + c!).toBe('[object Object][object Object]');
+  });
+
   it('PROC_NULL: sends are no-ops, receives give null and leave buffers alone', async () => {
     const { comms: [c] } = createInProcessWorld(2);
     const comm = c!;
