@@ -6,6 +6,7 @@
 // (process.resourceUsage().maxRSS).
 //   TSMPI_HEAVY=1 npx vitest run test/failures/heavy.test.ts
 // Needs about 16 GiB of free memory; takes a few minutes.
+import { constants } from 'node:buffer';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +51,8 @@ describe.runIf(HEAVY)('very large messages (opt-in: TSMPI_HEAVY=1)', () => {
     }, 600_000);
   }
 
-  it.runIf(roomFor(1))('a 4.5 GiB broadcast (bcast) is refused at once with TSMPI_ERR_UNSUPPORTED (collectives: up to 4 GiB per rank for now)', async () => {
+  // Node 20 only: from Node 22 on a Uint8Array holds more than 4 GiB and collectives take any size.
+  it.runIf(roomFor(1) && constants.MAX_LENGTH < big)('(Node 20) a 4.5 GiB broadcast (bcast) is refused at once with TSMPI_ERR_UNSUPPORTED (collectives: up to 4 GiB per rank for now)', async () => {
     const { res } = await heavy(3, 'bcast-value', big);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/TSMPI_ERR_UNSUPPORTED/);

@@ -11,6 +11,14 @@ import { createInProcessWorld, encodeMessage, encodeValue, ErrorCode, FrameDecod
 import { constants } from 'node:buffer';
 
 const GiB = 2 ** 30;
+/** The receiver limit the frame test below accepts up to. */
+const RECEIVER_LIMIT = 2 ** 40;
+// From Node 22 on a Uint8Array may hold 2^53-1 bytes: no frame under the receiver
+// limit is larger than one, and collectives take more than 4 GiB per rank (an
+// in-process 5 GiB Bcast took 45 s and 10 GB here: too heavy for this file, and not
+// checked by the suite, which CI runs on Node 20). The cases that exist only on
+// Node 20 say so in their names.
+const oneArrayHoldsAll = constants.MAX_LENGTH >= RECEIVER_LIMIT;
 
 describe('messages of gigabytes', () => {
   it('a value holding arrays of more than 2 GiB in all is encoded with its true length and aligned parts', () => {
@@ -38,14 +46,17 @@ describe('messages of gigabytes', () => {
     expect(inValue.parts.filter((p) => p.buffer === f.buffer)).toHaveLength(5);
   });
 
-  it('a frame announcing a payload larger than one Uint8Array is accepted (filled window by window), up to the receiver limit', () => {
+  it.runIf(!oneArrayHoldsAll)('(Node 20: a Uint8Array holds at most 4 GiB) a frame announcing a payload larger than one Uint8Array is accepted, to be filled window by window', () => {
     const frames: unknown[] = [];
-    const d = new FrameDecoder((_, p) => frames.push(p), 2 ** 40);
+    const d = new FrameDecoder((_, p) => frames.push(p), RECEIVER_LIMIT);
     const prefix = Buffer.alloc(12);
     prefix.writeUInt32LE(7, 0);
     prefix.writeBigUInt64LE(BigInt(constants.MAX_LENGTH) + 1n, 4);
     expect(() => d.push(prefix)).not.toThrow();
     expect(d.idle).toBe(false); // waiting for the header: nothing allocated yet
+  });
+
+  it('a frame announcing a payload above the receiver limit is refused with TSMPI_ERR_PROTOCOL, saying what to raise', () => {
     const limited = new FrameDecoder(() => {}, 2 ** 33);
     const over = Buffer.alloc(12);
     over.writeUInt32LE(7, 0);
@@ -56,7 +67,7 @@ describe('messages of gigabytes', () => {
     expect((err as Error).message).toMatch(/exceeds the limit of \d+ \(raise TSMPI_MAX_MESSAGE/);
   });
 
-  it('collectives on more than 4 GiB per rank fail at once on every rank with TSMPI_ERR_UNSUPPORTED (not yet there)', async () => {
+  it.runIf(!oneArrayHoldsAll)('(Node 20: a Uint8Array holds at most 4 GiB) collectives on more than 4 GiB per rank fail at once on every rank with TSMPI_ERR_UNSUPPORTED', async () => {
     const { comms } = createInProcessWorld(2, Communicator);
     const huge = () => new Float64Array(new ArrayBuffer(5 * GiB)); // never touched: costs no memory
     const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (TsmpiError.is(e) ? e.code : String(e)));

@@ -15,7 +15,6 @@
  * future Node), `writeDirect` returns false and the caller uses `write()`.
  */
 import type net from 'node:net';
-import { getSystemErrorName } from 'node:util';
 
 interface StreamWrapBinding {
   WriteWrap: new () => WriteReq;
@@ -65,10 +64,15 @@ export const Direct = {
 } as const;
 export type Direct = (typeof Direct)[keyof typeof Direct];
 
-/** A failed write, as Node's own socket reports it (EPIPE, ECONNRESET...). */
+/**
+ * A failed write, as Node's own socket reports it (EPIPE, ECONNRESET...).
+ * node:util is taken on this error path only, and as the CommonJS module:
+ * Node 22's ES-module facade of node:util reads every lazy export, which
+ * loads node:worker_threads and node:perf_hooks into every rank.
+ */
 function writeError(status: number): Error {
   let name: string;
-  try { name = getSystemErrorName(status); } catch { name = `error ${status}`; }
+  try { name = process.getBuiltinModule('node:util').getSystemErrorName(status); } catch { name = `error ${status}`; }
   return Object.assign(new Error(`write ${name}`), { code: name, errno: status, syscall: 'write' });
 }
 
