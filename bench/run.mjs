@@ -26,6 +26,9 @@ const HELP = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [op
   --quick                shorter measurements, one repetition (about 1-2 minutes in all)
   --repeat N             run p2p and collectives N times, interleaved with their baselines, and
                          report medians (default: 2, with --quick 1)
+  --pairs N              rounds of short paired jobs for the small round-trip and 4-rank collective
+                         targets, tsmpi and its baseline back to back (default: 5, with --quick 2;
+                         0: none, the targets then take the suites' medians)
   --transports LIST      tsmpi transports for p2p and memory (default: auto,tcp,ws)
   --ranks LIST           rank counts for collectives (default: 2,4,8)
   --coll-transports LIST tsmpi transports for collectives (default: auto)
@@ -46,7 +49,7 @@ function list(s, allowed, what) {
 function options() {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string' }, quick: { type: 'boolean', default: false }, repeat: { type: 'string' },
+      only: { type: 'string' }, quick: { type: 'boolean', default: false }, repeat: { type: 'string' }, pairs: { type: 'string' },
       transports: { type: 'string', default: TRANSPORTS.join(',') }, ranks: { type: 'string', default: '2,4,8' },
       'coll-transports': { type: 'string', default: 'auto' }, python: { type: 'string' },
       json: { type: 'string', default: resolve(BENCH, 'results/latest.json') }, 'no-json': { type: 'boolean', default: false },
@@ -58,12 +61,15 @@ function options() {
   if (values.help) { console.log(HELP); process.exit(0); }
   const repeat = values.repeat === undefined ? (values.quick ? 1 : 2) : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a whole number of at least 1');
+  const pairs = values.pairs === undefined ? (values.quick ? 2 : 5) : Number(values.pairs);
+  if (!Number.isInteger(pairs) || pairs < 0) throw new Error('--pairs: a whole number of at least 0');
   const ranks = list(values.ranks).map(Number);
   if (ranks.some((p) => !Number.isInteger(p) || p < 2)) throw new Error('--ranks: whole numbers of at least 2');
   return {
     suites: values.only ? list(values.only, Object.keys(SUITES), '--only') : Object.keys(SUITES),
     quick: values.quick,
     repeat,
+    pairs,
     transports: list(values.transports, TRANSPORTS, '--transports'),
     collTransports: list(values['coll-transports'], TRANSPORTS, '--coll-transports'),
     ranks,

@@ -191,10 +191,18 @@ function memorySection(m) {
 
 function targetsSection(targets) {
   const fmt = (t, x) => (x === undefined ? MISSING : t.unit === 'µs' ? `${us(x)} µs` : t.unit === 'ms' ? `${ms(x)} ms` : t.unit === 'MB/s' ? `${mbs(x)} MB/s` : `${mib(x)} MiB`);
+  const x = (r) => (r === undefined ? '–' : `${r.toFixed(2)}×`);
   const rows = targets.map((t) => [t.text, fmt(t, t.figure), t.unit === 'MiB' ? `limit ${fmt(t, t.baseline)}` : fmt(t, t.baseline),
-    t.ratio === undefined ? '–' : `${t.ratio.toFixed(2)}×`, `${t.atLeast ? '≥' : '≤'} ${t.limit.toFixed(2)}×`, t.status === 'pass' ? 'pass' : `**${t.status}**`]);
+    x(t.ratio), t.rounds ? `${t.rounds}: ${x(Math.min(...t.round_ratios))}–${x(Math.max(...t.round_ratios))} (suite medians ${x(t.unpaired)})` : '',
+    `${t.atLeast ? '≥' : '≤'} ${t.limit.toFixed(2)}×`, t.status === 'pass' ? 'pass' : `**${t.status}**`]);
   const pass = targets.filter((t) => t.status === 'pass').length;
-  return [`## Targets (${pass} of ${targets.length} met)`, '', table(['target', 'tsmpi', 'baseline', 'ratio', 'limit', { name: 'status', right: false }], rows), ''].join('\n');
+  const paired = targets.some((t) => t.rounds);
+  return [`## Targets (${pass} of ${targets.length} met)`, '',
+    table(['target', 'tsmpi', 'baseline', 'ratio', { name: 'paired rounds', right: false }, 'limit', { name: 'status', right: false }], rows), '',
+    ...(paired ? ['Where a target has paired rounds (`--pairs`), its cells were measured again by short jobs, tsmpi and its baseline ' +
+      'one right after the other, round after round: the ratio is the median of the rounds\' ratios and the figures are the rounds\' ' +
+      'medians; beside it, the range of the rounds\' ratios and the ratio of the suite\'s own medians. This machine\'s speed drifts ' +
+      'over minutes, longer than a round but not than a repetition of the suite (bench/README.md).', ''] : [])].join('\n');
 }
 
 export function markdown(results, opts) {

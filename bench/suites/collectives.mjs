@@ -7,6 +7,10 @@ import { mpirunArgs } from './p2p.mjs';
 
 export const OPS = ['barrier', 'bcast', 'reduce', 'allreduce', 'gather', 'scatter', 'allgather', 'alltoall'];
 export const COLL_SIZES = ['small', 1024, 1 << 20];
+/** The target cells, measured again in paired rounds (bench/lib/pairs.mjs): their operations, sizes and rank count. */
+export const PAIR_OPS = ['barrier', 'allreduce'];
+export const PAIR_SIZES = ['small', 1 << 20];
+export const PAIR_RANKS = 4;
 
 export async function collectivesSuite({ opts, setup, log }) {
   const cfg = { ops: OPS, sizes: COLL_SIZES, prewarm: opts.quick ? 100 : 2000, warmup: opts.quick ? 0.04 : 0.2, warmCalls: opts.quick ? 300 : 4000, warmupMax: opts.quick ? 0.2 : 2, budget: opts.quick ? 0.04 : 0.15, maxIters: opts.quick ? 1000 : 5000 };
@@ -37,7 +41,35 @@ export async function collectivesSuite({ opts, setup, log }) {
     }
   }
   for (const [id, byP] of Object.entries(runs)) for (const [p, recs] of Object.entries(byP)) put(id, p, medianMerge(recs));
-  return { config: cfg, repeat: opts.repeat, impls };
+  const pairs = opts.ranks.includes(PAIR_RANKS) ? await pairedRounds({ opts, setup, log }, { ...cfg, ops: PAIR_OPS, sizes: PAIR_SIZES }, timeoutMs) : undefined;
+  return { config: cfg, repeat: opts.repeat, impls, pairs };
+}
+
+/**
+ * The target cells again in short jobs on PAIR_RANKS ranks: each round runs
+ * tsmpi, then mpi4py over Open MPI's TCP right after it; the targets take
+ * the median of each round's ratio.
+ */
+async function pairedRounds({ opts, setup, log }, cfg, timeoutMs) {
+  const rounds = [];
+  const p = String(PAIR_RANKS), t = opts.collTransports[0];
+  for (let i = 1; i <= opts.pairs; i++) {
+    const round = {};
+    if (!setup.tsmpiBuilt) round[`tsmpi-${t}`] = { missing: "the 'tsmpi' package is not built (npm run build)" };
+    else {
+      log(`collectives pairs: round ${i}/${opts.pairs}: tsmpi -n ${p} --transport ${t}`);
+      const r = await run(process.execPath, [setup.launcher, '-n', p, '--transport', t, join(BENCH, 'programs/collectives.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      round[`tsmpi-${t}`] = results(outcome(r, `tsmpi -n ${p} --transport ${t}`));
+    }
+    if (setup.mpi.missing) round['mpi4py-tcp'] = { missing: setup.mpi.missing };
+    else {
+      log(`collectives pairs: round ${i}/${opts.pairs}: mpi4py -n ${p} (tcp)`);
+      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, 'tcp', PAIR_RANKS), join(BENCH, 'mpi4py/collectives.py'), JSON.stringify(cfg)], { timeoutMs });
+      round['mpi4py-tcp'] = results(outcome(r, `mpi4py -n ${p} (tcp)`));
+    }
+    rounds.push(round);
+  }
+  return { config: cfg, ranks: PAIR_RANKS, rounds };
 }
 
 /** The per-operation figures of a run's record (keeping its exit problem, if any). */

@@ -18,6 +18,8 @@ export const BW_SIZES = [1 << 20, 1 << 24];
 export const RAW_KIND = { auto: 'unix', tcp: 'tcp', ws: 'ws' };
 /** Sizes of the round trips measured with the other wait policy. */
 export const OTHER_WAIT_SIZES = [0, 8, 1024];
+/** Sizes of the paired rounds: the small round trips the targets are about (bench/lib/pairs.mjs). */
+export const PAIR_SIZES = [0, 8];
 
 /** How tsmpi's 2 ranks wait for messages on this machine, with the environment the bench runs in. */
 export function defaultWait(env = process.env) {
@@ -67,7 +69,34 @@ export async function p2pSuite({ opts, setup, log }) {
     }
   }
   const impls = Object.fromEntries(Object.entries(runs).map(([id, recs]) => [id, medianMerge(recs)]));
-  return { config: cfg, repeat: opts.repeat, wait, other, impls };
+  const pairs = await pairedRounds({ opts, setup, log }, { ...cfg, sizes: PAIR_SIZES, bwSizes: [], bwModes: [] }, wait, timeoutMs);
+  return { config: cfg, repeat: opts.repeat, wait, other, impls, pairs };
+}
+
+/**
+ * The small round trips again, in short jobs: each round runs tsmpi on every
+ * transport, each followed by its raw echo, then mpi4py over Open MPI's TCP,
+ * within seconds; the targets take the median of each round's ratio.
+ */
+async function pairedRounds({ opts, setup, log }, cfg, wait, timeoutMs) {
+  const rounds = [];
+  for (let i = 1; i <= opts.pairs; i++) {
+    const round = {};
+    for (const t of opts.transports) {
+      log(`p2p pairs: round ${i}/${opts.pairs}: tsmpi --transport ${t}, raw echo over ${RAW_KIND[t]}`);
+      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      round[`tsmpi-${t}`] = outcome(r, `tsmpi --transport ${t}`);
+      round[`node-${RAW_KIND[t]}`] = await raw(RAW_KIND[t], cfg, timeoutMs, wait === 'poll');
+    }
+    if (setup.mpi.missing) round['mpi4py-tcp'] = { missing: setup.mpi.missing };
+    else {
+      log(`p2p pairs: round ${i}/${opts.pairs}: mpi4py over Open MPI TCP`);
+      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, 'tcp', 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
+      round['mpi4py-tcp'] = outcome(r, 'mpi4py (tcp)');
+    }
+    rounds.push(round);
+  }
+  return { config: cfg, rounds };
 }
 
 async function raw(kind, cfg, timeoutMs, poll) {
