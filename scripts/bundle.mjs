@@ -14,6 +14,7 @@
  * - Code splitting: the entries of one package share their modules through chunk files instead
  *   of each carrying a copy (`@tsmpi/runtime` and `@tsmpi/runtime/launch` share one AgentChannel),
  *   and a dynamic import (ws, a topology) stays lazy.
+ * - The per-rank preloads (STANDALONE) are bundled without splitting, one file each.
  * - Chunks sit at the top of dist/, as the top-level src/ modules they mostly hold: code that
  *   finds a file beside itself with `new URL('./x.js', import.meta.url)` lives in a top-level
  *   module (launcher/src/program.ts, pool/src/worker-entries.ts) and finds it from a chunk too.
@@ -37,6 +38,15 @@ export const ENTRIES = {
   'packages/tsmpi': ['index', 'bin'],
 };
 
+/**
+ * Entries Node preloads or starts in every process of a job (beside the program), bundled each into
+ * one file of its own instead of sharing chunks: Node pays per file it loads (resolve, read, compile,
+ * link), and these run in every rank. They hold no dynamic import (which would then be inlined).
+ */
+export const STANDALONE = {
+  'packages/launcher': ['rank-watch', 'guardian'],
+};
+
 const CHUNK = /^[\w-]+\.[A-Z0-9]{8}\.js(\.map)?$/;
 
 function safeList(dir) {
@@ -50,13 +60,17 @@ export async function bundleAll(root = new URL('..', import.meta.url).pathname) 
     const dist = join(root, pkg, 'dist');
     for (const f of safeList(dist)) if (CHUNK.test(f)) rmSync(join(dist, f));
   }
-  await Promise.all(Object.entries(ENTRIES).map(([pkg, entries]) => esbuild.build({
+  const builds = [
+    ...Object.entries(ENTRIES).map(([pkg, entries]) => ({ pkg, entries: entries.filter((e) => !STANDALONE[pkg]?.includes(e)), splitting: true })),
+    ...Object.entries(STANDALONE).map(([pkg, entries]) => ({ pkg, entries, splitting: false })),
+  ];
+  await Promise.all(builds.map(({ pkg, entries, splitting }) => esbuild.build({
     absWorkingDir: join(root, pkg),
     entryPoints: entries.map((e) => `src/${e}.ts`),
     outbase: 'src',
     outdir: 'dist',
     bundle: true,
-    splitting: true,
+    splitting,
     chunkNames: '[name].[hash]',
     format: 'esm',
     platform: 'node',
