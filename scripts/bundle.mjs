@@ -44,7 +44,7 @@ export const ENTRIES = {
  * link), and these run in every rank. They hold no dynamic import (which would then be inlined).
  */
 export const STANDALONE = {
-  'packages/launcher': ['rank-watch', 'guardian'],
+  'packages/launcher': ['rank-watch', 'guardian', 'typescript/register', 'typescript/hooks'],
 };
 
 const CHUNK = /^[\w-]+\.[A-Z0-9]{8}\.js(\.map)?$/;
