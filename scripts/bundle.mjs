@@ -39,13 +39,30 @@ export const ENTRIES = {
 };
 
 /**
- * Entries Node preloads or starts in every process of a job (beside the program), bundled each into
- * one file of its own instead of sharing chunks: Node pays per file it loads (resolve, read, compile,
- * link), and these run in every rank. They hold no dynamic import (which would then be inlined).
+ * Entries built apart from their package's others (listed in ENTRIES too), so that the process
+ * that starts them loads fewer files: Node pays per file it loads (resolve, read, compile, link).
+ * - Without splitting, one file each: what Node preloads or starts in every rank beside the
+ *   program (the rank preload, the guardian, the TypeScript loader and its hooks thread). They
+ *   hold no literal dynamic import (which would then be inlined, with its imports made eager).
+ * - tsmpiexec's own process (`bin`): with splitting, so that yargs and the multi-host modules stay
+ *   lazy chunks, and with `@tsmpi/runtime/launch` bundled in (`inline`): no package to resolve and
+ *   two files fewer before the first rank starts. Nothing else in that process loads the runtime.
  */
-export const STANDALONE = {
-  'packages/launcher': ['rank-watch', 'guardian', 'typescript/register', 'typescript/hooks'],
-};
+export const OWN_BUILDS = [
+  { pkg: 'packages/launcher', entries: ['rank-watch', 'guardian', 'typescript/register', 'typescript/hooks'], splitting: false },
+  { pkg: 'packages/launcher', entries: ['bin'], splitting: true, inline: ['@tsmpi/runtime'] },
+];
+
+/** Every bare import external (as `packages: 'external'`) but those of the packages in `inline`. */
+function externalExcept(inline) {
+  return {
+    name: 'external-except',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) =>
+        inline.some((p) => args.path === p || args.path.startsWith(`${p}/`)) ? undefined : { path: args.path, external: true });
+    },
+  };
+}
 
 const CHUNK = /^[\w-]+\.[A-Z0-9]{8}\.js(\.map)?$/;
 
@@ -60,11 +77,15 @@ export async function bundleAll(root = new URL('..', import.meta.url).pathname) 
     const dist = join(root, pkg, 'dist');
     for (const f of safeList(dist)) if (CHUNK.test(f)) rmSync(join(dist, f));
   }
-  const builds = [
-    ...Object.entries(ENTRIES).map(([pkg, entries]) => ({ pkg, entries: entries.filter((e) => !STANDALONE[pkg]?.includes(e)), splitting: true })),
-    ...Object.entries(STANDALONE).map(([pkg, entries]) => ({ pkg, entries, splitting: false })),
-  ];
-  await Promise.all(builds.map(({ pkg, entries, splitting }) => esbuild.build({
+  const own = (pkg) => new Set(OWN_BUILDS.filter((b) => b.pkg === pkg).flatMap((b) => b.entries));
+  const shared = Object.entries(ENTRIES).map(([pkg, entries]) => ({ pkg, entries: entries.filter((e) => !own(pkg).has(e)), splitting: true }));
+  // The shared builds first: an own build's chunk may have the same name (same content) as one of theirs.
+  await build(esbuild, root, shared);
+  await build(esbuild, root, OWN_BUILDS);
+}
+
+function build(esbuild, root, builds) {
+  return Promise.all(builds.map(({ pkg, entries, splitting, inline }) => esbuild.build({
     absWorkingDir: join(root, pkg),
     entryPoints: entries.map((e) => `src/${e}.ts`),
     outbase: 'src',
@@ -75,7 +96,7 @@ export async function bundleAll(root = new URL('..', import.meta.url).pathname) 
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    ...(inline ? { plugins: [externalExcept(inline)] } : { packages: 'external' }),
     sourcemap: 'linked',
     // No keepNames: its __name() helper runs Object.defineProperty on every closure the hot paths
     // create (a quarter of the user instructions of a barrier loop). Names survive anyway: nothing is
