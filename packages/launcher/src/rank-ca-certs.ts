@@ -125,7 +125,8 @@ function startFor(path: string): Start {
 
 function readEntry(entry: string, key: string): Start | undefined {
   let text: string;
-  try { text = readFileSync(entry, 'latin1'); } catch { return undefined; }
+  // UTF-8 as written (the key names the file's path, which may not be ASCII; the certificates are).
+  try { text = readFileSync(entry, 'utf8'); } catch { return undefined; }
   const [first, second] = text.split('\n', 2);
   if (first !== `# tsmpi ${key}`) return undefined;
   if (second === '# as-set') return { kind: 'as-set' };

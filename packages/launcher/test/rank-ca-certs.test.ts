@@ -86,6 +86,14 @@ describe('nodeRankCaEnv', () => {
     expect(mod.pemCertificates(readFileSync(again, 'utf8'))!.map((c) => c.body)).toEqual([body(CA)]);
   });
 
+  it('reuses the cache entry of a file whose path is not ASCII', () => {
+    const f = join(dir, 'certificats-élevés.pem');
+    writeFileSync(f, [R0, CA].join('\n'));
+    const started = mod.nodeRankCaEnv({ [VAR]: f }, dir)[VAR]!;
+    expect(started.startsWith(cacheDir)).toBe(true);
+    expect(mod.nodeRankCaEnv({ [VAR]: f }, dir)[VAR]).toBe(started);
+  });
+
   it('resolves a relative path in the rank\'s working directory', () => {
     const f = file(R0);
     const out = mod.nodeRankCaEnv({ [VAR]: f.slice(dir.length + 1) }, dir);
