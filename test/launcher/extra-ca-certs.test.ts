@@ -62,7 +62,8 @@ function certFile(name: string, ...pems: string[]): string {
 /** A marked job environment with NODE_EXTRA_CA_CERTS naming that file. */
 function withCerts(): { marker: string; env: Record<string, string> } {
   const { marker, env } = marked();
-  return { marker, env: { ...env, NODE_EXTRA_CA_CERTS: file } };
+  // A cache of this file's own (removed with it): tsmpiexec keeps the ranks' certificate files there.
+  return { marker, env: { ...env, NODE_EXTRA_CA_CERTS: file, TSMPI_TS_CACHE: join(dir, 'cache') } };
 }
 
 function lines(res: JobResult, np: number): CaLine[] {
