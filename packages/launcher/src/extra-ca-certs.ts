@@ -13,6 +13,9 @@
  * value to STASHED_CA_CERTS_VAR and starts Node on itself; bin.ts puts it back
  * before anything reads the environment. tsmpiexec starts each guardian the
  * same way (withoutExtraCaCerts), and the guardian puts it back for its program.
+ * A Node rank starts with only the certificates Node does not bundle
+ * (rank-ca-certs.ts) and the value as set in the stash, which rank-watch.ts
+ * puts back before its program runs.
  */
 import { STASHED_CA_CERTS_VAR } from './constants.js';
 

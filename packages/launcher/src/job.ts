@@ -17,6 +17,7 @@ import type { JobPlan } from './plan.js';
 import type { Command } from './program.js';
 import { mallocTunables } from './malloc-tunables.js';
 import { randomHex } from './random-hex.js';
+import { nodeRankCaEnv } from './rank-ca-certs.js';
 import { rankEnv } from './rank-env.js';
 import { type RankExit, RankProcess } from './rank-process.js';
 import { RemoteHost, RemoteRank } from './remote-host.js';
@@ -140,8 +141,11 @@ export class Job {
       ...(this.o.ports ? { [Env.PORTS]: `${this.o.ports[0]}-${this.o.ports[1]}` } : {}),
       ...mallocTunables(this.o.env.GLIBC_TUNABLES),
     };
+    // A Node rank of this Node starts with only the extra certificates Node lacks (its program sees them as set).
+    const { command } = this.o;
+    const baseEnv = command.kind === 'node' && command.file === process.execPath ? nodeRankCaEnv(this.o.env, this.o.cwd) : this.o.env;
     ranks.forEach((rank, localRank) => {
-      const env = { ...this.o.env, ...rankEnv({ rank, size: this.o.plan.np, localRank, localSize: ranks.length, nodeRank: hostIndex }, jobEnv) };
+      const env = { ...baseEnv, ...rankEnv({ rank, size: this.o.plan.np, localRank, localSize: ranks.length, nodeRank: hostIndex }, jobEnv) };
       const proc = new RankProcess({
         rank, command: this.o.command, env, cwd: this.o.cwd, stdin: rank === 0, tagOutput: this.o.tagOutput,
         stdout: this.o.stdout, stderr: this.o.stderr,

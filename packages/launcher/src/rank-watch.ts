@@ -6,8 +6,12 @@
  */
 import { inspect } from 'node:util';
 import { enableCompileCache } from './compile-cache.js';
+import { restoreExtraCaCerts } from './extra-ca-certs.js';
 import { removeJobSocketDir } from './socket-dir.js';
 
+// The program sees NODE_EXTRA_CA_CERTS as the user set it, not the file of certificates Node
+// lacked that this process started with (rank-ca-certs.ts); so do the processes it starts.
+restoreExtraCaCerts(process.env);
 enableCompileCache();
 
 if (typeof process.send === 'function') {

@@ -4,10 +4,10 @@
  * everything else the output depends on, so the ranks of a job (and later
  * jobs) transform a file once. esbuild is loaded only on a cache miss.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { storeCached, userCacheDir } from '../cache-dir.js';
 import { formatOf, type ModuleFormat, tsconfigOptions } from './project.js';
 
 /** Bump when the options below change what a cached file holds. */
@@ -48,26 +48,8 @@ function optionsFor(path: string, format: ModuleFormat) {
   };
 }
 
-/** The cache directory, private to this user; undefined (no cache) if it cannot be made so. */
-let cacheDir: string | null | undefined;
-function cache(): string | undefined {
-  if (cacheDir === undefined) {
-    const dir = process.env.TSMPI_TS_CACHE || join(tmpdir(), `tsmpi-ts-${process.getuid?.() ?? 'user'}`);
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const st = lstatSync(dir);
-      // Someone else's directory (or one others may write to) could feed us code: do without.
-      const mine = st.isDirectory() && (process.getuid === undefined || st.uid === process.getuid()) && (st.mode & 0o022) === 0;
-      cacheDir = mine ? dir : null;
-    } catch {
-      cacheDir = null;
-    }
-  }
-  return cacheDir ?? undefined;
-}
-
 function cacheFile(path: string, source: string, options: ReturnType<typeof optionsFor>): string | undefined {
-  const dir = cache();
+  const dir = userCacheDir();
   if (!dir) return undefined;
   const key = createHash('sha256').update(JSON.stringify([CACHE_VERSION, version(), options])).update('\0').update(source).digest('hex');
   return join(dir, `${key}.js`);
@@ -79,13 +61,7 @@ function read(file: string | undefined): string | undefined {
 }
 
 function store(file: string | undefined, code: string): void {
-  if (!file) return;
-  // Write aside, then rename: ranks transforming the same file at once never read half a file.
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  try {
-    writeFileSync(tmp, code, { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch { /* no cache this time */ }
+  if (file) storeCached(file, code);
 }
 
 /** `source` (the file at `path`) as JavaScript in `format`, for import (async: esbuild's service). */
