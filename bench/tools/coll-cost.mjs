@@ -16,7 +16,8 @@
  * / recursive-doubling schedule of Recv + Send with one-element Float64Arrays;
  * p2p-Sendrecv: the barrier's schedule through comm.Sendrecv; engine-barrier: the
  * same straight on the engine, the floor under any barrier; p2p-fanin: a barrier as fan-in to
- * rank 0 and fan-out from it),
+ * rank 0 and fan-out from it; engine-fanin, engine-pairwise (exchange with rank ^ 2^k) and
+ * engine-all (every rank signals every other, one round): other barrier schedules on the engine),
  * p2p-Allreduce-1k (the same with 1 KiB), p2p-send (send/recv of one
  * number in the same schedule). The p2p cases need a power-of-two size.
  */
@@ -60,6 +61,43 @@ function runner(name) {
         for (let d = 1; d < p; d *= 2) {
           const got = new Promise((resolve) => eng.receive(ctx, (me - d + p) % p, 3, resolve));
           eng.send(ctx, (me + d) % p, 3, 14, none, 0);
+          await got;
+        }
+      };
+    }
+    case 'engine-fanin': {
+      // The engine floor of a fan-in to rank 0 and fan-out from it (2(p-1) signals).
+      const eng = comm.engine, ctx = comm.context, none = [];
+      return async () => {
+        if (me === 0) {
+          const got = [];
+          for (let i = 1; i < p; i++) got.push(new Promise((resolve) => eng.receive(ctx, i, 3, resolve)));
+          await Promise.all(got);
+          for (let i = 1; i < p; i++) eng.send(ctx, i, 3, 14, none, 0);
+        } else {
+          const got = new Promise((resolve) => eng.receive(ctx, 0, 3, resolve));
+          eng.send(ctx, 0, 3, 14, none, 0);
+          await got;
+        }
+      };
+    }
+    case 'engine-all': {
+      // The engine floor of a one-round barrier: every rank signals every other and waits for all (p(p-1) signals).
+      const eng = comm.engine, ctx = comm.context, none = [];
+      return async () => {
+        const got = [];
+        for (let i = 1; i < p; i++) got.push(new Promise((resolve) => eng.receive(ctx, (me - i + p) % p, 3, resolve)));
+        for (let i = 1; i < p; i++) eng.send(ctx, (me + i) % p, 3, 14, none, 0);
+        await Promise.all(got);
+      };
+    }
+    case 'engine-pairwise': {
+      // The engine floor of recursive doubling: exchange with rank ^ 2^k (power-of-two sizes).
+      const eng = comm.engine, ctx = comm.context, none = [];
+      return async () => {
+        for (let d = 1; d < p; d *= 2) {
+          const got = new Promise((resolve) => eng.receive(ctx, me ^ d, 3, resolve));
+          eng.send(ctx, me ^ d, 3, 14, none, 0);
           await got;
         }
       };

@@ -135,10 +135,11 @@ export class Engine {
    * or undefined when it matched at once.
    */
   receive(ctx: number, source: number, tag: number, deliver: (m: Message) => void, into?: Posted['into']): Posted | undefined {
-    keep();
     const r = new Receive(this, source, tag, deliver, into);
     if (this.matcher(ctx).match(r)) return undefined;
-    if (this.poll) { r.polled = true; this.poll.begin(); }
+    // Queued: only now does it keep the process alive, take its time and begin a wait. A receive
+    // whose message is already here (most of a barrier's: its peer ran first) pays none of that.
+    r.queue(this.poll);
     return r;
   }
 
@@ -182,8 +183,12 @@ export class Engine {
  * process alive until it matches and advances the logical clock when it does.
  */
 class Receive implements Posted {
-  /** When it was posted, for the wait report. */
-  readonly since = performance.now();
+  /** When it was queued, for the wait report. */
+  since = 0;
+  /** Queued (not matched when posted): it holds the process alive until it matches. */
+  private queued = false;
+  /** Queued while this rank polls: its match ends a polling wait. */
+  private polled = false;
 
   constructor(
     private readonly engine: Engine,
@@ -193,12 +198,19 @@ class Receive implements Posted {
     readonly into: Posted['into'],
   ) {}
 
-  /** Queued while this rank polls: its match ends a polling wait. */
-  polled = false;
+  /** The receive waits for its message: keep the process alive, and poll if this rank does. */
+  queue(poll: PollWait | undefined): void {
+    keep();
+    this.queued = true;
+    this.since = performance.now();
+    if (poll) { this.polled = true; poll.begin(); }
+  }
 
   deliver(m: Message): void {
-    letGo();
-    if (this.polled) this.engine.poll!.end();
+    if (this.queued) {
+      letGo();
+      if (this.polled) this.engine.poll!.end();
+    }
     if (m.depth > this.engine.clock) this.engine.clock = m.depth;
     this.then(m);
   }

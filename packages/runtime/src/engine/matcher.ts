@@ -89,8 +89,9 @@ export class Matcher {
   match(p: Posted): boolean {
     const i = this.find(p.source, p.tag);
     if (i >= 0) {
-      const [m] = this.unexpected.splice(i, 1);
-      p.deliver(m!);
+      // Mostly the first: shift() makes no array, as splice() does.
+      const m = i === 0 ? this.unexpected.shift()! : this.unexpected.splice(i, 1)[0]!;
+      p.deliver(m);
       return true;
     }
     this.posted.push(p);
