@@ -38,14 +38,6 @@ export const DEFAULT_LARGE_MESSAGE_BYTES = 64 * 1024;
  */
 export const DEFAULT_BCAST_SCATTER_MIN_RANKS = 8;
 
-/**
- * Allreduce of typed arrays exchanges directly between all ranks up to this
- * many ranks (algorithms/allreduce-direct.ts). Measured on 4 ranks over 2
- * cores, 1 MiB: about half the context switches of halving and doubling and
- * fewer cycles; a larger group pays p−1 messages per phase.
- */
-export const DEFAULT_DIRECT_ALLREDUCE_MAX_RANKS = 4;
-
 /** A marker key in a failure note (a plain object; data payloads are never plain objects). */
 export const FAILURE_KEY = 'tsmpiCollectiveFailure';
 

@@ -2,7 +2,7 @@
  * Algorithm thresholds. Every rank must use the same values: change them the
  * same way on all ranks before the collectives they should affect.
  */
-import { DEFAULT_BCAST_SCATTER_MIN_RANKS, DEFAULT_DIRECT_ALLREDUCE_MAX_RANKS, DEFAULT_LARGE_MESSAGE_BYTES } from './constants.js';
+import { DEFAULT_BCAST_SCATTER_MIN_RANKS, DEFAULT_LARGE_MESSAGE_BYTES } from './constants.js';
 
 export interface Tuning {
   /**
@@ -17,17 +17,6 @@ export interface Tuning {
    * broadcast on 3 or more ranks take it.
    */
   bcastScatterMinRanks: number;
-  /**
-   * Allreduce of typed arrays on 2 to this many ranks exchanges with every
-   * other rank directly (one round per phase, p−1 messages each); on more
-   * ranks, recursive doubling, or halving and doubling for large buffers.
-   * 0 or 1 turns the direct form off.
-   */
-  directAllreduceMaxRanks: number;
 }
 
-export const tuning: Tuning = {
-  largeMessageBytes: DEFAULT_LARGE_MESSAGE_BYTES,
-  bcastScatterMinRanks: DEFAULT_BCAST_SCATTER_MIN_RANKS,
-  directAllreduceMaxRanks: DEFAULT_DIRECT_ALLREDUCE_MAX_RANKS,
-};
+export const tuning: Tuning = { largeMessageBytes: DEFAULT_LARGE_MESSAGE_BYTES, bcastScatterMinRanks: DEFAULT_BCAST_SCATTER_MIN_RANKS };

@@ -59,29 +59,6 @@ describe('rounds of the large-message algorithms', () => {
     const core = 2 ** Math.floor(Math.log2(p));
     expect(r.frames).toBe(core * 2 * Math.log2(core) + 2 * (p - core));
   });
-  it.each([3, 4])('Allreduce of 64 KiB at p = %i: a size round, then one direct round per phase', async (p) => {
-    const n = 8192;
-    const r = await rounds(p, async (c) => {
-      const out = new Float64Array(n);
-      await c.Allreduce(new Float64Array(n).fill(c.rank), out, SUM);
-      expect(out.every((x) => x === (p * (p - 1)) / 2)).toBe(true);
-    });
-    // The size round has recursive doubling's pattern (with the fold at p = 3: 4 messages; 8 at
-    // p = 4), then p − 1 messages per rank and phase: 2 + 2 rounds at p = 4.
-    expect(r.rounds).toBeLessThanOrEqual(p === 3 ? 5 : 4);
-    expect(r.frames).toBe((p === 3 ? 4 : 8) + 2 * p * (p - 1));
-  });
-  it('Allreduce of 64 KiB at p = 4 with the direct form off takes halving and doubling', async () => {
-    const before = tuning.directAllreduceMaxRanks;
-    tuning.directAllreduceMaxRanks = 0;
-    try {
-      const r = await rounds(4, (c) => c.Allreduce(IN_PLACE, new Float64Array(8192).fill(1), SUM));
-      expect(r.rounds).toBe(4);
-      expect(r.frames).toBe(4 * 4);
-    } finally {
-      tuning.directAllreduceMaxRanks = before;
-    }
-  });
   it('Allreduce below the threshold uses recursive doubling', async () => {
     const r = await rounds(64, (c) => c.Allreduce(IN_PLACE, new Float64Array(1000), SUM));
     expect(r.rounds).toBe(6);

@@ -1,9 +1,6 @@
 /**
  * Allreduce of typed arrays.
  *
- * - Large buffers on 3 to `tuning.directAllreduceMaxRanks` ranks: every rank
- *   exchanges with every other directly, one round per phase
- *   (allreduce-direct.ts), after a round without data that checks the sizes.
  * - Small buffers, and any non-commutative op: recursive doubling (see
  *   allreduce.ts), ⌈log2 p⌉ rounds moving the whole buffer each round.
  * - Buffers of `tuning.largeMessageBytes` or more with a commutative op:
@@ -30,7 +27,6 @@
  */
 import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
 import { type TypedArray, copyInto, ctorOf, received } from '../buffers.js';
-import type { Fold } from './ranks.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import type { Op } from '../ops/op.js';
 import { isArena } from '../ops/simd.js';
@@ -39,7 +35,6 @@ import { tuning } from '../tuning.js';
 import { fitsBoundedFrame, packBounded, unpackBounded } from './bounded-frame.js';
 import { fold } from './ranks.js';
 import { bufferReduction } from './reduction.js';
-import { directBlocks } from './allreduce-direct.js';
 
 /**
  * `send` is undefined only if this rank already failed (bad arguments);
@@ -80,15 +75,6 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
   };
   const red = send && bufferReduction(ex, op, send);
 
-  if (large && p >= 3 && p <= tuning.directAllreduceMaxRanks) {
-    // Few ranks: one round per phase, every rank exchanging with every other (allreduce-direct.ts),
-    // once a round of recursive doubling's pattern without data has shown that every rank agrees.
-    const empty = new (ctorOf(send!))(0);
-    await agreeOnSizes(ex, f, () => header(empty), open);
-    const result = least === most ? await directBlocks(ex, send!, recv!, op) : undefined;
-    if (result !== undefined && !ex.failed) copyInto(recv!, result);
-    return;
-  }
   if (f.newRank < 0) {
     ex.sendRaw(r + 1, header(send));
     const res = open(await ex.recvRaw(r + 1, ex.intoScratch));
@@ -118,27 +104,6 @@ export async function allreduceBuffer(ex: Exchange, send: TypedArray | undefined
 
   if (r < 2 * f.extra) ex.sendRaw(r - 1, header(result));
   if (result !== undefined && !ex.failed) copyInto(recv!, result);
-}
-
-/**
- * The direct form's size check: the message pattern of the small form (recursive doubling, with
- * the fold) carrying the size bounds seen so far and an empty array (`probe()`) instead of data. A rank whose
- * buffer fell below the threshold runs the small form itself and exchanges exactly these
- * messages; afterwards every rank knows the global bounds and, if they differ, rejects (`open`).
- */
-async function agreeOnSizes(ex: Exchange, f: Fold, probe: () => unknown, open: (msg: unknown) => unknown): Promise<void> {
-  const r = ex.rank;
-  if (f.newRank < 0) {
-    ex.sendRaw(r + 1, probe());
-    open(await ex.recvRaw(r + 1));
-    return;
-  }
-  if (r < 2 * f.extra) open(await ex.recvRaw(r - 1));
-  for (let m = 1; m < f.core; m *= 2) {
-    const partner = f.toOld(f.newRank ^ m);
-    open(await ex.sendrecvRaw(partner, probe(), partner));
-  }
-  if (r < 2 * f.extra) ex.sendRaw(r - 1, probe());
 }
 
 async function rabenseifner(
