@@ -4,7 +4,6 @@
  * never calls init(). Without it, `kill -9` of tsmpiexec would leave such a
  * program running as an orphan.
  */
-import { inspect } from 'node:util';
 import { enableCompileCache } from './compile-cache.js';
 import { restoreExtraCaCerts } from './extra-ca-certs.js';
 import { removeJobSocketDir } from './socket-dir.js';
@@ -41,7 +40,7 @@ if (rank !== undefined) {
   process.on('uncaughtException', (err, origin) => {
     if (process.listenerCount('uncaughtException') > 1) return;
     // As Node prints it: the stack, then the error's own properties (a TsmpiError's `code`) and its `cause`.
-    const text = err instanceof Error ? inspect(err) : `${origin === 'unhandledRejection' ? 'Unhandled rejection: ' : 'Uncaught: '}${String(err)}`;
+    const text = err instanceof Error ? process.getBuiltinModule('node:util').inspect(err) : `${origin === 'unhandledRejection' ? 'Unhandled rejection: ' : 'Uncaught: '}${String(err)}`;
     const what = origin === 'unhandledRejection' ? 'unhandled promise rejection' : 'uncaught exception';
     process.stderr.write(`[rank ${rank}] ${what}:\n${text.split('\n').map((l) => `[rank ${rank}] ${l}`).join('\n')}\n`);
     // An error because a peer rank is gone is a consequence: the peer most likely failed, and
