@@ -98,16 +98,22 @@ export function nodeRankCaEnv(env: NodeJS.ProcessEnv, cwd: string): NodeJS.Proce
   return out;
 }
 
-/** From the cache, keyed by the file's identity and Node's version (its bundled roots); else worked out and stored. */
+/** The cache key of the file at `path`: its identity and Node's version (its bundled roots). Throws if it cannot be read. */
+function fileKey(path: string): string | undefined {
+  const st = statSync(path);
+  if (!st.isFile()) return undefined;
+  return JSON.stringify([CACHE_VERSION, process.version, path, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]);
+}
+
+/** From the cache, keyed by fileKey; else worked out and stored. */
 function startFor(path: string): Start {
-  let key: string;
+  let key: string | undefined;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return { kind: 'as-set' };
-    key = JSON.stringify([CACHE_VERSION, process.version, path, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]);
+    key = fileKey(path);
   } catch {
     return { kind: 'as-set' }; // Node will say why it cannot read it.
   }
+  if (key === undefined) return { kind: 'as-set' };
   const dir = userCacheDir();
   const entry = dir ? join(dir, `extra-ca-${fnv1a(key)}.pem`) : undefined;
   const cached = entry ? readEntry(entry, key) : undefined;
@@ -139,8 +145,7 @@ function workOut(path: string, key: string): { kind: 'as-set' } | { kind: 'none'
   try {
     text = readFileSync(path, 'latin1');
     // Changed while we read it: leave it to Node.
-    const st = statSync(path);
-    if (JSON.stringify([CACHE_VERSION, process.version, path, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]) !== key) return { kind: 'as-set' };
+    if (fileKey(path) !== key) return { kind: 'as-set' };
   } catch {
     return { kind: 'as-set' };
   }
