@@ -123,8 +123,7 @@ export class Engine {
     if (!r) return () => false;
     return () => {
       if (!this.matcher(ctx).cancel(r)) return false;
-      letGo();
-      this.poll?.end();
+      (r as Receive).release(); // receive() returns its own Receive
       return true;
     };
   }
@@ -206,11 +205,15 @@ class Receive implements Posted {
     if (poll) { this.polled = true; poll.begin(); }
   }
 
+  /** A queued receive that matched or was cancelled: the process need not stay alive for it, nor poll. */
+  release(): void {
+    if (!this.queued) return;
+    letGo();
+    if (this.polled) this.engine.poll!.end();
+  }
+
   deliver(m: Message): void {
-    if (this.queued) {
-      letGo();
-      if (this.polled) this.engine.poll!.end();
-    }
+    this.release();
     if (m.depth > this.engine.clock) this.engine.clock = m.depth;
     this.then(m);
   }
