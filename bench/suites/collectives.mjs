@@ -1,9 +1,7 @@
 /** Collectives at 2, 4 and 8 ranks (oversubscribed on small machines): tsmpi, then mpi4py shm and tcp. */
-import { join } from 'node:path';
-import { outcome, run } from '../lib/proc.mjs';
-import { BENCH } from '../lib/setup.mjs';
+import { outcome } from '../lib/proc.mjs';
 import { medianMerge } from '../lib/measure.mjs';
-import { mpirunArgs } from './p2p.mjs';
+import { mpi4pyJob, tsmpiJob } from './p2p.mjs';
 
 export const OPS = ['barrier', 'bcast', 'reduce', 'allreduce', 'gather', 'scatter', 'allgather', 'alltoall'];
 export const COLL_SIZES = ['small', 1024, 1 << 20];
@@ -28,14 +26,14 @@ export async function collectivesSuite({ opts, setup, log }) {
         const id = `tsmpi-${t}`;
         if (!setup.tsmpiBuilt) { keep(id, p, { missing: "the 'tsmpi' package is not built (npm run build)" }); continue; }
         log(`collectives: tsmpi -n ${p} --transport ${t}${of}`);
-        const r = await run(process.execPath, [setup.launcher, '-n', String(p), '--transport', t, join(BENCH, 'programs/collectives.mjs'), JSON.stringify(cfg)], { timeoutMs });
+        const r = await tsmpiJob(setup, p, t, 'collectives.mjs', cfg, { timeoutMs });
         keep(id, p, results(outcome(r, `tsmpi -n ${p} --transport ${t}`)));
       }
       for (const btl of ['shm', 'tcp']) {
         const id = `mpi4py-${btl}`;
         if (setup.mpi.missing) { keep(id, p, { missing: setup.mpi.missing }); continue; }
         log(`collectives: mpi4py -n ${p} (${btl})${of}`);
-        const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, p), join(BENCH, 'mpi4py/collectives.py'), JSON.stringify(cfg)], { timeoutMs });
+        const r = await mpi4pyJob(setup, btl, p, 'collectives.py', cfg, { timeoutMs });
         keep(id, p, results(outcome(r, `mpi4py -n ${p} (${btl})`)));
       }
     }
@@ -58,13 +56,13 @@ async function pairedRounds({ opts, setup, log }, cfg, timeoutMs) {
     if (!setup.tsmpiBuilt) round[`tsmpi-${t}`] = { missing: "the 'tsmpi' package is not built (npm run build)" };
     else {
       log(`collectives pairs: round ${i}/${opts.pairs}: tsmpi -n ${p} --transport ${t}`);
-      const r = await run(process.execPath, [setup.launcher, '-n', p, '--transport', t, join(BENCH, 'programs/collectives.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await tsmpiJob(setup, p, t, 'collectives.mjs', cfg, { timeoutMs });
       round[`tsmpi-${t}`] = results(outcome(r, `tsmpi -n ${p} --transport ${t}`));
     }
     if (setup.mpi.missing) round['mpi4py-tcp'] = { missing: setup.mpi.missing };
     else {
       log(`collectives pairs: round ${i}/${opts.pairs}: mpi4py -n ${p} (tcp)`);
-      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, 'tcp', PAIR_RANKS), join(BENCH, 'mpi4py/collectives.py'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await mpi4pyJob(setup, 'tcp', PAIR_RANKS, 'collectives.py', cfg, { timeoutMs });
       round['mpi4py-tcp'] = results(outcome(r, `mpi4py -n ${p} (tcp)`));
     }
     rounds.push(round);

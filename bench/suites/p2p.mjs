@@ -46,7 +46,7 @@ export async function p2pSuite({ opts, setup, log }) {
     const of = opts.repeat > 1 ? ` (${rep}/${opts.repeat})` : '';
     for (const t of opts.transports) {
       log(`p2p: tsmpi --transport ${t}${of}`);
-      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await tsmpiJob(setup, 2, t, 'p2p.mjs', cfg, { timeoutMs });
       keep(`tsmpi-${t}`, outcome(r, `tsmpi --transport ${t}`));
       const kind = RAW_KIND[t];
       log(`p2p: raw Node echo over ${kind} (${wait})${of}`);
@@ -54,7 +54,7 @@ export async function p2pSuite({ opts, setup, log }) {
     }
     for (const t of opts.transports) {
       log(`p2p: tsmpi --transport ${t}, TSMPI_WAIT=${other}${of}`);
-      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(otherCfg)], { timeoutMs, env: otherEnv });
+      const r = await tsmpiJob(setup, 2, t, 'p2p.mjs', otherCfg, { timeoutMs, env: otherEnv });
       keep(`tsmpi-${t}-${other}`, outcome(r, `tsmpi --transport ${t} (TSMPI_WAIT=${other})`));
       const kind = RAW_KIND[t];
       log(`p2p: raw Node echo over ${kind} (${other})${of}`);
@@ -64,7 +64,7 @@ export async function p2pSuite({ opts, setup, log }) {
       const id = `mpi4py-${btl}`;
       if (setup.mpi.missing) { keep(id, { missing: setup.mpi.missing }); continue; }
       log(`p2p: mpi4py, Open MPI ${btl === 'tcp' ? '--mca btl tcp,self' : 'default transport'}${of}`);
-      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await mpi4pyJob(setup, btl, 2, 'p2p.py', cfg, { timeoutMs });
       keep(id, outcome(r, `mpi4py (${btl})`));
     }
   }
@@ -84,14 +84,14 @@ async function pairedRounds({ opts, setup, log }, cfg, wait, timeoutMs) {
     const round = {};
     for (const t of opts.transports) {
       log(`p2p pairs: round ${i}/${opts.pairs}: tsmpi --transport ${t}, raw echo over ${RAW_KIND[t]}`);
-      const r = await run(process.execPath, [setup.launcher, '-n', '2', '--transport', t, join(BENCH, 'programs/p2p.mjs'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await tsmpiJob(setup, 2, t, 'p2p.mjs', cfg, { timeoutMs });
       round[`tsmpi-${t}`] = outcome(r, `tsmpi --transport ${t}`);
       round[`node-${RAW_KIND[t]}`] = await raw(RAW_KIND[t], cfg, timeoutMs, wait === 'poll');
     }
     if (setup.mpi.missing) round['mpi4py-tcp'] = { missing: setup.mpi.missing };
     else {
       log(`p2p pairs: round ${i}/${opts.pairs}: mpi4py over Open MPI TCP`);
-      const r = await run(setup.mpi.mpirun, [...mpirunArgs(setup, 'tcp', 2), join(BENCH, 'mpi4py/p2p.py'), JSON.stringify(cfg)], { timeoutMs });
+      const r = await mpi4pyJob(setup, 'tcp', 2, 'p2p.py', cfg, { timeoutMs });
       round['mpi4py-tcp'] = outcome(r, 'mpi4py (tcp)');
     }
     rounds.push(round);
@@ -112,6 +112,16 @@ async function raw(kind, cfg, timeoutMs, poll) {
   } finally {
     server?.stop();
   }
+}
+
+/** Run `tsmpiexec -n np --transport t` of the bench program `program` (under bench/programs) with `cfg`. */
+export function tsmpiJob(setup, np, t, program, cfg, opts) {
+  return run(process.execPath, [setup.launcher, '-n', String(np), '--transport', t, join(BENCH, 'programs', program), JSON.stringify(cfg)], opts);
+}
+
+/** Run `mpirun -n np python3 script` (under bench/mpi4py) with `cfg`, over Open MPI's default transport or TCP. */
+export function mpi4pyJob(setup, btl, np, script, cfg, opts) {
+  return run(setup.mpi.mpirun, [...mpirunArgs(setup, btl, np), join(BENCH, 'mpi4py', script), JSON.stringify(cfg)], opts);
 }
 
 /** mpirun's arguments for `np` ranks of python on Open MPI's default transport or TCP. */
