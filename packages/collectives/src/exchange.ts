@@ -70,6 +70,11 @@ export class Exchange {
     return new Exchange(this.chan, this.tag, this.what, rank, size, real ? (v) => real(toOuter(v)) : toOuter, this.state);
   }
 
+  /** Rank v of this exchange as a rank of `chan`. */
+  private outer(v: number): number {
+    return this.real ? this.real(v) : v;
+  }
+
   /** Ranks relative to `root`: the root is rank 0. */
   rooted(root: number): Exchange {
     if (root === 0) return this;
@@ -130,9 +135,9 @@ export class Exchange {
    * sends its note instead, as `send` would.
    */
   signal(dest: number, src: number): Promise<Message> {
-    const got = this.chan.signalFrom(this.real ? this.real(src) : src, this.tag);
+    const got = this.chan.signalFrom(this.outer(src), this.tag);
     if (this.state.note) this.sendRaw(dest, this.state.note);
-    else this.track(this.chan.signalNow(this.real ? this.real(dest) : dest, this.tag));
+    else this.track(this.chan.signalNow(this.outer(dest), this.tag));
     return got;
   }
 
@@ -153,7 +158,7 @@ export class Exchange {
 
   /** Send a message that embeds `out()` itself (a header plus payload). */
   sendRaw(dest: number, msg: unknown): Promise<void> {
-    const to = this.real ? this.real(dest) : dest;
+    const to = this.outer(dest);
     let sent: Promise<void>;
     try {
       sent = this.chan.sendNow(msg, to, this.tag);
@@ -197,7 +202,7 @@ export class Exchange {
     const got = new Promise<unknown>((resolve) => {
       const failed = (err: unknown) => { this.fail(err); resolve(undefined); };
       try {
-        cancel = this.chan.recvNow(this.real ? this.real(src) : src, this.tag, (m) => resolve(adopt ? this.in(m) : m), failed, into);
+        cancel = this.chan.recvNow(this.outer(src), this.tag, (m) => resolve(adopt ? this.in(m) : m), failed, into);
       } catch (err) {
         failed(err);
       }
