@@ -45,12 +45,23 @@ function runner(op, size) {
   return undefined;
 }
 
+/**
+ * The calls of every loop below. A loop that awaits in the module's body makes
+ * V8 optimize the whole body once the loop is hot (an async module body resumes
+ * at every await): a ~45 ms compile per rank, competing with 4 ranks on 2 cores,
+ * given up at the loop's end and done again at the next loop. Timed that way,
+ * a 4-rank barrier measured 56-72 µs against 39-43 µs in a function of its own.
+ */
+async function repeat(run, n) {
+  for (let i = 0; i < n; i++) await run();
+}
+
 const probeFor = (size) => (size === 'small' ? 50 : size <= 1024 ? 20 : 3);
 // Pre-warm: every operation on one number, cfg.prewarm calls each, so the paths all of them share
 // (encode, send, match, decode) have run a few thousand times before anything is timed.
 for (const op of cfg.ops) {
   const run = runner(op, 'small');
-  for (let i = 0; i < cfg.prewarm; i++) await run();
+  await repeat(run, cfg.prewarm);
 }
 const results = {};
 for (const op of cfg.ops) {
@@ -65,15 +76,15 @@ for (const op of cfg.ops) {
     // over its calls ~250-450, at 2-3x the CPU of its steady state (coll-cost.mjs).
     const w = probeFor(size);
     let t0 = now();
-    for (let i = 0; i < w; i++) await run();
+    await repeat(run, w);
     const estimate = (now() - t0) / w;
     const warmCalls = Math.max(iterationsFor(estimate, cfg.warmup, 0, 20000), iterationsFor(estimate, cfg.warmupMax, 0, cfg.warmCalls));
     const [warm, n] = await comm.bcast(me === 0 ? [warmCalls, iterationsFor(estimate, cfg.budget, 3, cfg.maxIters)] : null, 0);
-    for (let i = 0; i < warm; i++) await run();
+    await repeat(run, warm);
     await comm.barrier();
     const c0 = process.cpuUsage();
     t0 = now();
-    for (let i = 0; i < n; i++) await run();
+    await repeat(run, n);
     const mine = (now() - t0) / n;
     const c = process.cpuUsage(c0);
     const all = await comm.gather([mine, (c.user + c.system) / n], 0);
