@@ -1,18 +1,26 @@
 /**
- * Small frames written straight to a socket's handle, past `Writable`.
+ * Frames written straight to a socket's handle, past `Writable`.
  *
  * `socket.write()` of one small buffer runs Node's Writable state machine
  * (state checks, a callback object, a `process.nextTick` per write) before the
  * handle's `writeBuffer` and after it: per message, about as much CPU as the
  * rest of a send. When the Writable holds nothing (no byte queued or in flight),
  * nothing can be overtaken, so a small frame goes to the handle at once, as
- * Node's own `writeGeneric` would pass it. libuv keeps every write request of a
- * handle in one queue, so frames written here and through `write()` later stay
- * in order even when the kernel's buffer is full and a write completes later.
+ * Node's own `writeGeneric` would pass it, and a large one (head and payload
+ * parts) as one vectored write, as `writevGeneric` would after cork/uncork.
+ * For large messages the Writable's cost is less the CPU of a warm process
+ * than the code it runs: a dozen functions per write, which V8 optimizes only
+ * after thousands of writes. A loop of 1 MiB Allreduce calls on 4 ranks (2
+ * cores) took 2.40-2.44 ms per call over its first 500 calls instead of
+ * 2.64-2.70 ms through the Writable, and 5 % less CPU over 2,000 calls.
+ *
+ * libuv keeps every write request of a handle in one queue, so frames written
+ * here and through `write()` later stay in order even when the kernel's buffer
+ * is full and a write completes later.
  *
  * The handle's write requests (`WriteWrap`) are reachable only through
  * `process.binding('stream_wrap')`; where that is missing (another runtime, a
- * future Node), `writeDirect` returns false and the caller uses `write()`.
+ * future Node), both return Direct.NO and the caller uses `write()`.
  */
 import type net from 'node:net';
 
@@ -27,13 +35,17 @@ interface WriteReq {
   oncomplete: (this: WriteReq, status: number) => void;
   async: boolean;
   bytes: number;
-  buffer: Buffer | null;
+  /** What libuv writes from, kept alive until the write completes. */
+  buffer: Buffer | readonly Uint8Array[] | null;
   /** Ours: the socket, and what to call once a write that went on in the background completed. */
   socket: net.Socket;
   done: ((err?: Error) => void) | undefined;
 }
 
-interface Handle { writeBuffer(req: WriteReq, data: Buffer): number }
+interface Handle {
+  writeBuffer(req: WriteReq, data: Buffer): number;
+  writev(req: WriteReq, chunks: readonly Uint8Array[], allBuffers: boolean): number;
+}
 
 type WithHandle = net.Socket & { _handle?: Handle | null };
 
@@ -92,6 +104,19 @@ function onComplete(this: WriteReq, status: number): void { finish(this, status)
  * the write failed, after the socket was destroyed with it.
  */
 export function writeDirect(s: net.Socket, buf: Buffer, done?: (err?: Error) => void): Direct {
+  return dispatch(s, buf, done);
+}
+
+/**
+ * Write `chunks` (each a view of any bytes) to `s`'s handle as one vectored
+ * write, on the same terms as `writeDirect`; the chunks must stay unchanged
+ * until it returns WRITTEN or calls `done`.
+ */
+export function writevDirect(s: net.Socket, chunks: readonly Uint8Array[], done: (err?: Error) => void): Direct {
+  return dispatch(s, chunks, done);
+}
+
+function dispatch(s: net.Socket, data: Buffer | readonly Uint8Array[], done: ((err?: Error) => void) | undefined): Direct {
   const h = (s as WithHandle)._handle;
   if (!binding || !h || s.writableLength !== 0 || s.destroyed || s.writableEnded || s.connecting) return Direct.NO;
   // A request the kernel's immediate write completed was never tied to a native
@@ -106,7 +131,7 @@ export function writeDirect(s: net.Socket, buf: Buffer, done?: (err?: Error) => 
   req.buffer = null;
   req.socket = s;
   req.done = done;
-  const status = h.writeBuffer(req, buf);
+  const status = Array.isArray(data) ? h.writev(req, data, true) : h.writeBuffer(req, data as Buffer);
   if (status !== 0) {
     // Reported after the caller has counted the write, as an asynchronous failure would be.
     process.nextTick(finish, req, status);
@@ -119,6 +144,6 @@ export function writeDirect(s: net.Socket, buf: Buffer, done?: (err?: Error) => 
   }
   // libuv still holds part of it: keep the bytes alive until oncomplete.
   req.async = true;
-  req.buffer = buf;
+  req.buffer = data;
   return Direct.PENDING;
 }

@@ -15,7 +15,7 @@ import { FrameDecoder } from '../wire/frame-decoder.js';
 import { frameWritten, retireFrameSlab } from '../wire/frame-slab.js';
 import { acceptHandshake, connectHandshake } from '../wire/handshake.js';
 import type { FrameHeader } from '../wire/header.js';
-import { Direct, writeDirect } from './direct-writes.js';
+import { Direct, writeDirect, writevDirect } from './direct-writes.js';
 import { readDirectly } from './reused-reads.js';
 import { type Card, SENT, type Transport, type TransportEvents } from './transport.js';
 
@@ -193,8 +193,9 @@ export class StreamTransport implements Transport {
 
   /**
    * Write a frame: the head (with the payload when `inline`), then each large
-   * part as it is (no copy), in one corked batch. An inline frame owes nothing
-   * to the caller's memory, so it resolves at once; otherwise on completion.
+   * part as it is (no copy), in one vectored write. An inline frame owes nothing
+   * to the caller's memory, so it resolves at once; otherwise once the kernel
+   * has taken every byte.
    */
   private write(s: Duplex, head: Buffer, parts: readonly Uint8Array[], inline: boolean): Promise<void> {
     if (inline) {
@@ -209,12 +210,17 @@ export class StreamTransport implements Transport {
       return SENT;
     }
     this.unwritten++;
+    const max = this.o.dialer.maxWrite;
+    // Head and parts as one vectored write straight to the socket's handle (direct-writes.ts) when
+    // no part needs splitting; else, or where the handle cannot take it, corked writes to the stream.
+    if (!this.room && parts.every((p) => p.byteLength <= max)) {
+      let settled: ((err?: Error | null) => void) | undefined;
+      const d = writevDirect(s as net.Socket, [head, ...parts], (err) => settled!(err));
+      if (d === Direct.WRITTEN) { this.settle(); return SENT; }
+      if (d === Direct.PENDING) return new Promise((resolve, reject) => { settled = this.finisher(resolve, reject); });
+    }
     return new Promise((resolve, reject) => {
-      const done = (err?: Error | null) => {
-        this.settle();
-        if (err) reject(tsmpiError(ErrorCode.RANK_FAILED, `write failed: ${err.message}`, err)); else resolve();
-      };
-      const max = this.o.dialer.maxWrite;
+      const done = this.finisher(resolve, reject);
       const pending: Uint8Array[] = [];
       for (const p of parts) {
         if (p.byteLength === 0) continue;
@@ -228,6 +234,14 @@ export class StreamTransport implements Transport {
       if (last) s.write(last, done); else s.write(Buffer.alloc(0), done);
       s.uncork();
     });
+  }
+
+  /** The end of a frame's write: counted as written, and its promise settled. */
+  private finisher(resolve: () => void, reject: (err: Error) => void): (err?: Error | null) => void {
+    return (err) => {
+      this.settle();
+      if (err) reject(tsmpiError(ErrorCode.RANK_FAILED, `write failed: ${err.message}`, err)); else resolve();
+    };
   }
 
   flush(): Promise<void> {
