@@ -111,10 +111,11 @@ async function buffers(c: Communicator): Promise<void> {
     const out = new Float64Array(len);
     await c.Allreduce(Float64Array.from({ length: len }, (_, j) => me + j), out, SUM);
     assert.ok(out.every((x, j) => x === (p * (p - 1)) / 2 + p * j), `Allreduce of ${len}`);
+    // Values that differ by position: a chunk landing at the wrong offset shows.
     const big = new Float64Array(len);
-    if (me === p - 1) big.fill(2.5);
+    if (me === p - 1) big.set(Float64Array.from({ length: len }, (_, j) => j + 2.5));
     await c.Bcast(big, p - 1);
-    assert.ok(big.every((x) => x === 2.5), `Bcast of ${len}`);
+    assert.ok(big.every((x, j) => x === j + 2.5), `Bcast of ${len}`);
   }
   // Large Allreduce again and again: its messages land in reused scratch buffers and straight in
   // `out`, so a stale byte from an earlier call (or from the send buffer) would show here.
@@ -173,9 +174,9 @@ async function buffers(c: Communicator): Promise<void> {
     await c.Reduce(Float64Array.from({ length: n }, (_, j) => val(me, j)), red, SUM, root);
     if (red) assert.ok(red.every((x, j) => x === ((p * (p - 1)) / 2) * 1e6 + p * (j * 3 + k)), `large Reduce ${k}`);
     const bc = new Float64Array(n);
-    if (me === root) bc.fill(k + 0.5);
+    if (me === root) bc.set(Float64Array.from({ length: n }, (_, j) => val(root, j) + 0.5));
     await c.Bcast(bc, root);
-    assert.ok(bc.every((x) => x === k + 0.5), `large Bcast ${k}`);
+    assert.ok(bc.every((x, j) => x === val(root, j) + 0.5), `large Bcast ${k}`);
   }
   const io = Float64Array.of(me, 10 - me);
   await c.Allreduce(IN_PLACE, io, MAX);

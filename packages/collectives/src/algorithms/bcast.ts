@@ -13,11 +13,18 @@
  *   gives each rank its chunk, and Bruck's allgather gives everyone all of
  *   them: 2⌈log2 p⌉ rounds, but only about 2n bytes per rank instead of
  *   n·log2 p on the critical path. On few ranks the tree still wins (fewer
- *   bytes and messages in all; see DEFAULT_BCAST_SCATTER_MIN_RANKS).
+ *   bytes and messages in all; see DEFAULT_BCAST_SCATTER_MIN_RANKS). When p
+ *   is a power of two the allgather is recursive doubling instead, which moves
+ *   the same bytes in the same rounds, but each round's chunks form one range
+ *   of the result: it travels as bare bytes and is received straight into its
+ *   place (Bruck's rounds wrap around, so their chunks went through the value
+ *   codec into scratch and were copied out: on 8 ranks, 7/8 of the buffer per
+ *   rank and call).
  *
  * Messages are `[mode, byteLength, kind, ...byteViews]`, the views sent
  * without copying.
  */
+import { binaryCode } from '@tsmpi/runtime';
 import { BcastMode } from '../constants.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { tuning } from '../tuning.js';
@@ -75,14 +82,48 @@ export async function bcastBytes(
   }
   const dst = v === 0 ? data! : target?.(n, k) ?? new Uint8Array(n);
   if (v !== 0 && !ex.failed) dst.set(chunks[0]!, at(v));
-  await bruckAllgather(ex, {
-    get: (i) => dst.subarray(at(i), at(i + 1)),
-    put: (i, b) => {
-      if (!(b instanceof Uint8Array) || b.byteLength !== at(i + 1) - at(i)) throw protocolError(ex, 'malformed broadcast chunk');
-      dst.set(b, at(i));
-    },
-  }, into);
+  if ((p & (p - 1)) === 0) await doublingAllgather(ex, dst, at);
+  else {
+    await bruckAllgather(ex, {
+      get: (i) => dst.subarray(at(i), at(i + 1)),
+      put: (i, b) => {
+        if (!(b instanceof Uint8Array) || b.byteLength !== at(i + 1) - at(i)) throw protocolError(ex, 'malformed broadcast chunk');
+        dst.set(b, at(i));
+      },
+    }, into);
+  }
   return ex.failed ? undefined : { bytes: dst, kind: k };
+}
+
+/** The code of bare bytes on the wire: every range goes as a plain Uint8Array (not a Buffer) on both sides. */
+const BYTES = binaryCode(new Uint8Array(0));
+
+/**
+ * The allgather of the SCATTER mode when p is a power of two: in the round of
+ * distance m, relative rank v holds the chunks of its aligned group of m ranks
+ * (one range of `dst`) and swaps it with rank v ^ m. Every round's receive is
+ * posted before the first send, into the range's place in `dst`; a range that
+ * came before (or is too small to be claimed) lands elsewhere and is copied.
+ */
+async function doublingAllgather(ex: Exchange, dst: Uint8Array, at: (i: number) => number): Promise<void> {
+  const p = ex.size, v = ex.rank;
+  const range = (first: number, m: number) => new Uint8Array(dst.buffer, dst.byteOffset + at(first), at(first + m) - at(first));
+  const rounds: { partner: number; place: Uint8Array; got: Promise<unknown> }[] = [];
+  for (let m = 1; m < p; m *= 2) {
+    const partner = v ^ m;
+    const place = range(partner & -m, m);
+    const into: Into = (len, enc) => (len === place.byteLength && enc === BYTES ? place : undefined);
+    rounds.push({ partner, place, got: ex.expect(partner, into).got });
+  }
+  for (let k = 0, m = 1; m < p; k++, m *= 2) {
+    const { partner, place, got } = rounds[k]!;
+    const b = await ex.afterSend(ex.send(partner, ex.failed ? undefined : range(v & -m, m)), got);
+    if (b === undefined) continue;
+    ex.attempt(() => {
+      if (!(b instanceof Uint8Array) || b.byteLength !== place.byteLength) throw protocolError(ex, 'malformed broadcast range');
+      if (b.buffer !== place.buffer || b.byteOffset !== place.byteOffset) place.set(b);
+    });
+  }
 }
 
 /** First byte of chunk i when n bytes are cut in p near-equal chunks. */
