@@ -139,6 +139,21 @@ describe('buffers of the wrong size', () => {
   });
 });
 
+describe('a typed-array kind that differs on one rank', () => {
+  // 4 ranks gather by recursive doubling (each round's blocks received in place when their kind matches),
+  // 3 by Bruck's rounds: either way every rank must report the kind, none read the bytes as its own kind.
+  it.each([3, 4])('Allgather on %i ranks reports TSMPI_ERR_BUFFER everywhere', async (p) => {
+    await runWorld(p, async (c) => {
+      const odd = c.rank === 1;
+      const n = 4096; // 32 KiB blocks: large enough to be received in place
+      const send = odd ? new Float32Array(2 * n) : new Float64Array(n);
+      const recv = odd ? new Float32Array(2 * n * p) : new Float64Array(n * p);
+      expect(await codeOf(c.Allgather(send, recv)), `rank ${c.rank}`).toBe('TSMPI_ERR_BUFFER');
+      expect(await c.allgather(c.rank)).toEqual(Array.from({ length: p }, (_, i) => i));
+    });
+  });
+});
+
 describe('other failures reach every rank that depends on them', () => {
   it('an op that cannot combine the values fails with TSMPI_ERR_OP everywhere', async () => {
     await runWorld(5, async (c) => {

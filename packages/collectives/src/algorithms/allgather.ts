@@ -6,7 +6,7 @@
  * bandwidth-optimal too. With p a power of two it moves exactly the data of
  * recursive doubling.
  */
-import { isTypedArray } from '@tsmpi/runtime';
+import { type TypedArray, binaryCode, bytesOf, isTypedArray } from '@tsmpi/runtime';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 
 /** Where the blocks live: `get(i)` is rank i's block once known, `put` stores a received one (and may throw to fail). */
@@ -37,5 +37,44 @@ export async function bruckAllgather(ex: Exchange, store: BlockStore, into?: Int
     if (bare && isTypedArray(got)) got = [got];
     if (!Array.isArray(got) || got.length !== count) { ex.fail(protocolError(ex, `expected ${count} blocks`)); continue; }
     ex.attempt(() => got.forEach((b, j) => store.put((r + dist + j) % p, b)));
+  }
+}
+
+/**
+ * Recursive doubling, for a power-of-two number of ranks whose blocks are
+ * ranges of one array: in the round of distance m, rank r holds the blocks of
+ * its aligned group of m ranks, [r & -m, +m), one range, and swaps it with rank
+ * r ^ m. The same bytes and rounds as Bruck's, but each round's blocks are one
+ * range, so they travel as one bare typed array and are received straight
+ * into their place (Bruck's rounds wrap around: their blocks go as an array
+ * through the value codec and are copied out). Every round's receive is posted
+ * before the first send; a range that came before, or is too small to be
+ * claimed, or of another kind, lands elsewhere and goes to `take`.
+ *
+ * `range(first, count)`: the view of blocks first .. first+count-1 (undefined
+ * once this rank has failed); `take(first, count, got)`: store a range that
+ * came (a no-op when it landed in place), and may throw to fail.
+ */
+export async function doublingAllgather(
+  ex: Exchange,
+  range: (first: number, count: number) => TypedArray | undefined,
+  take: (first: number, count: number, got: unknown) => void,
+): Promise<void> {
+  const p = ex.size, r = ex.rank;
+  const rounds: { partner: number; first: number; got: Promise<unknown> }[] = [];
+  for (let m = 1; m < p; m *= 2) {
+    const partner = r ^ m, first = partner & -m;
+    const place = range(first, m);
+    let into: Into | undefined;
+    if (place !== undefined) {
+      const bytes = bytesOf(place), code = binaryCode(place);
+      into = (n, enc) => (n === bytes.byteLength && enc === code ? bytes : undefined);
+    }
+    rounds.push({ partner, first, got: ex.expect(partner, into).got });
+  }
+  for (let k = 0, m = 1; m < p; k++, m *= 2) {
+    const { partner, first, got } = rounds[k]!;
+    const b = await ex.afterSend(ex.send(partner, ex.failed ? undefined : range(r & -m, m)), got);
+    if (b !== undefined) ex.attempt(() => take(first, m, b));
   }
 }

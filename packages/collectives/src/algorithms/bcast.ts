@@ -24,11 +24,10 @@
  * Messages are `[mode, byteLength, kind, ...byteViews]`, the views sent
  * without copying.
  */
-import { binaryCode } from '@tsmpi/runtime';
 import { BcastMode } from '../constants.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { tuning } from '../tuning.js';
-import { bruckAllgather } from './allgather.js';
+import { bruckAllgather, doublingAllgather } from './allgather.js';
 import { ceilPow2, lowBit } from './ranks.js';
 
 export interface Broadcast { bytes: Uint8Array; kind: string }
@@ -82,8 +81,13 @@ export async function bcastBytes(
   }
   const dst = v === 0 ? data! : target?.(n, k) ?? new Uint8Array(n);
   if (v !== 0 && !ex.failed) dst.set(chunks[0]!, at(v));
-  if ((p & (p - 1)) === 0) await doublingAllgather(ex, dst, at);
-  else {
+  if ((p & (p - 1)) === 0) {
+    // Every range as plain bytes on both sides (a Buffer would travel under another code).
+    await doublingAllgather(ex, (first, count) => new Uint8Array(dst.buffer, dst.byteOffset + at(first), at(first + count) - at(first)), (first, count, b) => {
+      if (!(b instanceof Uint8Array) || b.byteLength !== at(first + count) - at(first)) throw protocolError(ex, 'malformed broadcast range');
+      if (b.buffer !== dst.buffer || b.byteOffset !== dst.byteOffset + at(first)) dst.set(b, at(first));
+    });
+  } else {
     await bruckAllgather(ex, {
       get: (i) => dst.subarray(at(i), at(i + 1)),
       put: (i, b) => {
@@ -93,37 +97,6 @@ export async function bcastBytes(
     }, into);
   }
   return ex.failed ? undefined : { bytes: dst, kind: k };
-}
-
-/** The code of bare bytes on the wire: every range goes as a plain Uint8Array (not a Buffer) on both sides. */
-const BYTES = binaryCode(new Uint8Array(0));
-
-/**
- * The allgather of the SCATTER mode when p is a power of two: in the round of
- * distance m, relative rank v holds the chunks of its aligned group of m ranks
- * (one range of `dst`) and swaps it with rank v ^ m. Every round's receive is
- * posted before the first send, into the range's place in `dst`; a range that
- * came before (or is too small to be claimed) lands elsewhere and is copied.
- */
-async function doublingAllgather(ex: Exchange, dst: Uint8Array, at: (i: number) => number): Promise<void> {
-  const p = ex.size, v = ex.rank;
-  const range = (first: number, m: number) => new Uint8Array(dst.buffer, dst.byteOffset + at(first), at(first + m) - at(first));
-  const rounds: { partner: number; place: Uint8Array; got: Promise<unknown> }[] = [];
-  for (let m = 1; m < p; m *= 2) {
-    const partner = v ^ m;
-    const place = range(partner & -m, m);
-    const into: Into = (len, enc) => (len === place.byteLength && enc === BYTES ? place : undefined);
-    rounds.push({ partner, place, got: ex.expect(partner, into).got });
-  }
-  for (let k = 0, m = 1; m < p; k++, m *= 2) {
-    const { partner, place, got } = rounds[k]!;
-    const b = await ex.afterSend(ex.send(partner, ex.failed ? undefined : range(v & -m, m)), got);
-    if (b === undefined) continue;
-    ex.attempt(() => {
-      if (!(b instanceof Uint8Array) || b.byteLength !== place.byteLength) throw protocolError(ex, 'malformed broadcast range');
-      if (b.buffer !== place.buffer || b.byteOffset !== place.byteOffset) place.set(b);
-    });
-  }
 }
 
 /** First byte of chunk i when n bytes are cut in p near-equal chunks. */

@@ -5,7 +5,7 @@
  * every rank whose result would have depended on it.
  */
 import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
-import { bruckAllgather } from '../algorithms/allgather.js';
+import { bruckAllgather, doublingAllgather } from '../algorithms/allgather.js';
 import { allreduceBuffer } from '../algorithms/allreduce-buffer.js';
 import { pairwiseAlltoall } from '../algorithms/alltoall.js';
 import { bcastBytes } from '../algorithms/bcast.js';
@@ -113,10 +113,16 @@ export async function Allgather(c: Host, sendbuf: unknown, recvbuf: unknown): Pr
     return { r, s, n };
   });
   if (a?.s) copyInto(a.r, a.s, me * a.n);
-  await bruckAllgather(ex, {
-    get: (i) => a!.r.subarray(i * a!.n, (i + 1) * a!.n),
-    put: (i, b) => copyInto(a!.r, received(b, a!.r, a!.n, 'Allgather'), i * a!.n),
-  }, ex.intoScratch, true);
+  if ((p & (p - 1)) === 0) {
+    // Each round's blocks are one range of the receive buffer, received in place (doublingAllgather).
+    await doublingAllgather(ex, (first, count) => a?.r.subarray(first * a.n, (first + count) * a.n),
+      (first, count, b) => copyInto(a!.r, received(b, a!.r, count * a!.n, 'Allgather'), first * a!.n));
+  } else {
+    await bruckAllgather(ex, {
+      get: (i) => a!.r.subarray(i * a!.n, (i + 1) * a!.n),
+      put: (i, b) => copyInto(a!.r, received(b, a!.r, a!.n, 'Allgather'), i * a!.n),
+    }, ex.intoScratch, true);
+  }
   return ex.finish(undefined);
 }
 
