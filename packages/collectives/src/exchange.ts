@@ -88,6 +88,15 @@ export class Exchange {
   /** Fail this rank and poison everything it sends from now on. */
   fail(err: unknown): void {
     if (this.state.error === undefined) this.state.error = err;
+    this.passOn(err);
+  }
+
+  /**
+   * Poison everything this rank sends from now on, but let its own call
+   * succeed: for data that only passes through this rank on its way to the
+   * ranks that need it (a gather's inner ranks), which fail on the note.
+   */
+  passOn(err: unknown): void {
     this.state.note ??= {
       [FAILURE_KEY]: true,
       code: TsmpiError.is(err) ? err.code : ErrorCode.INTERNAL,

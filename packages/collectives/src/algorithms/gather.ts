@@ -3,7 +3,10 @@
  * blocks (in rank order) and sends them to its parent in one message, so the
  * root receives ⌈log2 p⌉ messages. `ex` must be rooted (rank 0 is the root).
  */
+import { binaryCode, bytesOf } from '@tsmpi/runtime';
+import { type TypedArray, copyInto, ctorOf, received } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
+import { lowBit } from './ranks.js';
 
 /**
  * The blocks of every rank in relative rank order at the root; undefined elsewhere and after a failure.
@@ -31,4 +34,61 @@ export async function binomialGather(ex: Exchange, mine: unknown, into?: Into): 
   }
   // Only rank 0 gets here: every other rank has a set bit below p.
   return list;
+}
+
+/**
+ * Binomial-tree gather of equal typed-array blocks (the Uppercase Gather). A
+ * rank's subtree is a run of consecutive relative ranks, so what it sends its
+ * parent is one range of blocks, one bare typed array, which the parent
+ * receives straight into its place: at the root, its range of the receive
+ * buffer (`place`: undefined where the range wraps around the buffer's end),
+ * elsewhere a scratch array holding the rank's own block followed by its
+ * subtree's. (`binomialGather` sends lists of blocks through the value codec,
+ * which the root copied out of scratch: on 4 ranks, 3 blocks per call.)
+ * Every child's receive is posted first, so a range that comes early still
+ * lands in place; one that lands elsewhere (too small to be claimed, or of
+ * another kind or length) is checked and copied, at the root by `put`.
+ * `mine` (this rank's block, `n` elements) is undefined once this rank failed.
+ */
+export async function rangeGather(
+  ex: Exchange, mine: TypedArray | undefined, n: number,
+  place: (first: number, count: number) => TypedArray | undefined,
+  put: (first: number, count: number, got: unknown) => void,
+): Promise<void> {
+  const p = ex.size, v = ex.rank;
+  // The blocks this rank's subtree holds, its own first (the root's: all of them).
+  const span = v === 0 ? p : Math.min(lowBit(v), p - v);
+  let work: TypedArray | undefined;
+  if (v !== 0 && span > 1 && mine !== undefined && !ex.failed) {
+    const Ctor = ctorOf(mine) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
+    const room = ex.scratch(span * mine.byteLength);
+    work = room ? new Ctor(room.buffer, room.byteOffset, span * n) : new (ctorOf(mine))(span * n);
+    work.set(mine as never, 0);
+  }
+  const local = (first: number, count: number) => (v === 0 ? place(first, count) : work?.subarray((first - v) * n, (first - v + count) * n));
+  const children: { first: number; count: number; got: Promise<unknown> }[] = [];
+  for (let m = 1; m < span; m *= 2) {
+    const first = v + m, count = Math.min(m, p - first);
+    const at = local(first, count);
+    let into: Into | undefined;
+    if (at !== undefined) {
+      const bytes = bytesOf(at), code = binaryCode(at);
+      into = (len, enc) => (len === bytes.byteLength && enc === code ? bytes : undefined);
+    }
+    children.push({ first, count, got: ex.expect(first, into).got });
+  }
+  for (const c of children) {
+    const b = await c.got;
+    if (b === undefined || ex.failed) continue;
+    if (v === 0) ex.attempt(() => put(c.first, c.count, b));
+    else {
+      // A range of the wrong kind or length is the root's failure, not this rank's: pass a note on.
+      try {
+        copyInto(work!, received(b, work!, c.count * n, ex.what), (c.first - v) * n);
+      } catch (err) {
+        ex.passOn(err);
+      }
+    }
+  }
+  if (v !== 0) ex.send(v - lowBit(v), ex.failed ? undefined : (work ?? mine));
 }

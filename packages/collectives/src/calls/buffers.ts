@@ -9,7 +9,7 @@ import { bruckAllgather, doublingAllgather } from '../algorithms/allgather.js';
 import { allreduceBuffer } from '../algorithms/allreduce-buffer.js';
 import { pairwiseAlltoall } from '../algorithms/alltoall.js';
 import { bcastBytes } from '../algorithms/bcast.js';
-import { binomialGather } from '../algorithms/gather.js';
+import { binomialGather, rangeGather } from '../algorithms/gather.js';
 import { reduceScatterBlock } from '../algorithms/reduce-scatter.js';
 import { reduceToRoot } from '../algorithms/reduce.js';
 import { arenaReduction, bufferReduction } from '../algorithms/reduction.js';
@@ -82,7 +82,7 @@ export async function Gather(c: Host, sendbuf: unknown, recvbuf: unknown, root: 
   const p = c.size;
   if (c.rank !== root) {
     const s = ex.attempt(() => typed(sendbuf, 'Gather send buffer'));
-    await binomialGather(ex.rooted(root), s, ex.intoScratch);
+    await rangeGather(ex.rooted(root), s, s?.length ?? 0, () => undefined, () => {});
     return ex.finish(undefined);
   }
   const a = ex.attempt(() => {
@@ -92,13 +92,15 @@ export async function Gather(c: Host, sendbuf: unknown, recvbuf: unknown, root: 
     if (s) { sameKind(s, r, 'Gather'); checkLength(s.length, n, 'Gather send buffer'); }
     return { r, s, n };
   });
-  const list = await binomialGather(ex.rooted(root), null, ex.intoScratch);
-  if (a) {
-    if (a.s) copyInto(a.r, a.s, root * a.n);
-    list?.forEach((b, i) => {
-      if (i > 0) ex.attemptLocal(() => copyInto(a.r, received(b, a.r, a.n, 'Gather'), ((root + i) % p) * a.n));
+  if (a?.s) copyInto(a.r, a.s, root * a.n);
+  // Relative ranks first.. count blocks: one range of the receive buffer unless it wraps around its end.
+  const start = (first: number) => (root + first) % p;
+  await rangeGather(ex.rooted(root), undefined, a?.n ?? 0,
+    (first, count) => (a && start(first) + count <= p ? a.r.subarray(start(first) * a.n, (start(first) + count) * a.n) : undefined),
+    (first, count, b) => {
+      const got = received(b, a!.r, count * a!.n, 'Gather');
+      for (let j = 0; j < count; j++) copyInto(a!.r, got.subarray(j * a!.n, (j + 1) * a!.n), start(first + j) * a!.n);
     });
-  }
   return ex.finish(undefined);
 }
 
