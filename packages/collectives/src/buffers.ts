@@ -16,6 +16,15 @@ export function ctorOf(a: TypedArray): TypedArrayCtor {
 
 export function kindOf(a: TypedArray): string { return ctorOf(a).name; }
 
+/**
+ * `a` itself, or a plain Uint8Array over a Buffer's bytes: both are the same
+ * kind here, but each travels under its own code, and a range is received in
+ * place only under the code its receiver expects.
+ */
+export function plain(a: TypedArray): TypedArray {
+  return Buffer.isBuffer(a) ? new Uint8Array(a.buffer, a.byteOffset, a.length) : a;
+}
+
 /** A new zero-filled array of `a`'s kind. */
 export function alloc(a: TypedArray, length: number): TypedArray {
   return new (ctorOf(a))(length);

@@ -95,9 +95,10 @@ export class Exchange {
    * Poison everything this rank sends from now on, but let its own call
    * succeed: for data that only passes through this rank on its way to the
    * ranks that need it (a gather's inner ranks), which fail on the note.
+   * `err` may be a note received from another rank: it is passed on as it is.
    */
   passOn(err: unknown): void {
-    this.state.note ??= {
+    this.state.note ??= isFailureNote(err) ? err : {
       [FAILURE_KEY]: true,
       code: TsmpiError.is(err) ? err.code : ErrorCode.INTERNAL,
       message: `rank ${this.chan.rank}: ${err instanceof Error ? err.message : String(err)}`,

@@ -88,6 +88,18 @@ describe('buffers of the wrong size', () => {
       expect(await codeOf(c.Gather(send, c.rank === 0 ? new Int8Array(8) : null, 0))).toBe(c.rank === 0 ? TRUNCATE : 'resolved');
     });
   });
+  it('Gather on 8 ranks: a bad block two levels down the tree fails the root and no rank between', async () => {
+    await runWorld(8, async (c) => {
+      // Root 0: rank 7's block reaches rank 6, then rank 4, then the root.
+      const long = await codeOf(c.Gather(new Int8Array(c.rank === 7 ? 3 : 2), c.rank === 0 ? new Int8Array(16) : null, 0));
+      expect(long, `rank ${c.rank}`).toBe(c.rank === 0 ? TRUNCATE : 'resolved');
+      const kind = await codeOf(c.Gather(c.rank === 7 ? new Int16Array(2) : new Int8Array(4), c.rank === 0 ? new Int8Array(32) : null, 0));
+      expect(kind, `rank ${c.rank}`).toBe(c.rank === 0 ? 'TSMPI_ERR_BUFFER' : 'resolved');
+      const bad = await codeOf(c.Gather(c.rank === 7 ? ([1, 2] as never) : new Int8Array(2), c.rank === 0 ? new Int8Array(16) : null, 0));
+      expect(bad, `rank ${c.rank}`).toBe(c.rank === 0 || c.rank === 7 ? 'TSMPI_ERR_BUFFER' : 'resolved');
+      expect(await c.allgather(c.rank)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    });
+  });
   it.each([false, true])('Allreduce with mismatched lengths fails everywhere without hanging (large=%s)', async (large) => {
     tuning.largeMessageBytes = large ? 1024 : DEFAULT_LARGE;
     try {

@@ -7,6 +7,7 @@
  * recursive doubling.
  */
 import { type TypedArray, binaryCode, bytesOf, isTypedArray } from '@tsmpi/runtime';
+import { plain } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 
 /** Where the blocks live: `get(i)` is rank i's block once known, `put` stores a received one (and may throw to fail). */
@@ -49,7 +50,8 @@ export async function bruckAllgather(ex: Exchange, store: BlockStore, into?: Int
  * into their place (Bruck's rounds wrap around: their blocks go as an array
  * through the value codec and are copied out). Every round's receive is posted
  * before the first send; a range that came before, or is too small to be
- * claimed, or of another kind, lands elsewhere and goes to `take`.
+ * claimed, or of another kind, lands elsewhere and goes to `take`. A Buffer's
+ * ranges travel as plain Uint8Arrays (`plain`), so they too land in place.
  *
  * `range(first, count)`: the view of blocks first .. first+count-1 (undefined
  * once this rank has failed); `take(first, count, got)`: store a range that
@@ -67,14 +69,15 @@ export async function doublingAllgather(
     const place = range(first, m);
     let into: Into | undefined;
     if (place !== undefined) {
-      const bytes = bytesOf(place), code = binaryCode(place);
+      const bytes = bytesOf(place), code = binaryCode(plain(place));
       into = (n, enc) => (n === bytes.byteLength && enc === code ? bytes : undefined);
     }
     rounds.push({ partner, first, got: ex.expect(partner, into).got });
   }
   for (let k = 0, m = 1; m < p; k++, m *= 2) {
     const { partner, first, got } = rounds[k]!;
-    const b = await ex.afterSend(ex.send(partner, ex.failed ? undefined : range(r & -m, m)), got);
+    const out = ex.failed ? undefined : range(r & -m, m);
+    const b = await ex.afterSend(ex.send(partner, out && plain(out)), got);
     if (b !== undefined) ex.attempt(() => take(first, m, b));
   }
 }

@@ -82,7 +82,8 @@ export async function bcastBytes(
   const dst = v === 0 ? data! : target?.(n, k) ?? new Uint8Array(n);
   if (v !== 0 && !ex.failed) dst.set(chunks[0]!, at(v));
   if ((p & (p - 1)) === 0) {
-    // Every range as plain bytes on both sides (a Buffer would travel under another code).
+    // Every range as plain bytes on both sides (a Buffer would travel under another code). The root
+    // receives too, into its own buffer: the same bytes it holds, and no scratch or fresh memory for them.
     await doublingAllgather(ex, (first, count) => new Uint8Array(dst.buffer, dst.byteOffset + at(first), at(first + count) - at(first)), (first, count, b) => {
       if (!(b instanceof Uint8Array) || b.byteLength !== at(first + count) - at(first)) throw protocolError(ex, 'malformed broadcast range');
       if (b.buffer !== dst.buffer || b.byteOffset !== dst.byteOffset + at(first)) dst.set(b, at(first));

@@ -4,8 +4,8 @@
  * root receives ⌈log2 p⌉ messages. `ex` must be rooted (rank 0 is the root).
  */
 import { binaryCode, bytesOf } from '@tsmpi/runtime';
-import { type TypedArray, copyInto, ctorOf, received } from '../buffers.js';
-import { type Exchange, type Into, protocolError } from '../exchange.js';
+import { type TypedArray, copyInto, ctorOf, plain, received } from '../buffers.js';
+import { type Exchange, type Into, isFailureNote, protocolError } from '../exchange.js';
 import { lowBit } from './ranks.js';
 
 /**
@@ -60,35 +60,44 @@ export async function rangeGather(
   const span = v === 0 ? p : Math.min(lowBit(v), p - v);
   let work: TypedArray | undefined;
   if (v !== 0 && span > 1 && mine !== undefined && !ex.failed) {
-    const Ctor = ctorOf(mine) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
-    const room = ex.scratch(span * mine.byteLength);
-    work = room ? new Ctor(room.buffer, room.byteOffset, span * n) : new (ctorOf(mine))(span * n);
-    work.set(mine as never, 0);
+    const m = mine;
+    work = ex.attempt(() => {
+      const Ctor = ctorOf(m) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
+      const room = ex.scratch(span * m.byteLength);
+      const w = room ? new Ctor(room.buffer, room.byteOffset, span * n) : new (ctorOf(m))(span * n);
+      w.set(m as never, 0);
+      return w;
+    });
   }
   const local = (first: number, count: number) => (v === 0 ? place(first, count) : work?.subarray((first - v) * n, (first - v + count) * n));
   const children: { first: number; count: number; got: Promise<unknown> }[] = [];
   for (let m = 1; m < span; m *= 2) {
     const first = v + m, count = Math.min(m, p - first);
     const at = local(first, count);
-    let into: Into | undefined;
+    // Elsewhere (a range that wraps around the root's buffer, a failed rank): a scratch buffer.
+    let into: Into = ex.intoScratch;
     if (at !== undefined) {
-      const bytes = bytesOf(at), code = binaryCode(at);
-      into = (len, enc) => (len === bytes.byteLength && enc === code ? bytes : undefined);
+      const bytes = bytesOf(at), code = binaryCode(plain(at));
+      into = (len, enc) => (len === bytes.byteLength && enc === code ? bytes : ex.intoScratch(len, enc));
     }
-    children.push({ first, count, got: ex.expect(first, into).got });
+    // Inner ranks take notes raw: a failure below them is the root's, not theirs (passOn).
+    children.push({ first, count, got: (v === 0 ? ex.expect(first, into) : ex.expectRaw(first, into)).got });
   }
   for (const c of children) {
     const b = await c.got;
+    if (v === 0) {
+      if (b !== undefined && !ex.failed) ex.attempt(() => put(c.first, c.count, b));
+      continue;
+    }
     if (b === undefined || ex.failed) continue;
-    if (v === 0) ex.attempt(() => put(c.first, c.count, b));
-    else {
-      // A range of the wrong kind or length is the root's failure, not this rank's: pass a note on.
-      try {
-        copyInto(work!, received(b, work!, c.count * n, ex.what), (c.first - v) * n);
-      } catch (err) {
-        ex.passOn(err);
-      }
+    if (isFailureNote(b)) { ex.passOn(b); continue; }
+    // A range of the wrong kind or length is the root's failure, not this rank's: pass a note on.
+    try {
+      copyInto(work!, received(b, work!, c.count * n, ex.what), (c.first - v) * n);
+    } catch (err) {
+      ex.passOn(err);
     }
   }
-  if (v !== 0) ex.send(v - lowBit(v), ex.failed ? undefined : (work ?? mine));
+  const out = work ?? mine;
+  if (v !== 0) ex.send(v - lowBit(v), ex.failed || out === undefined ? undefined : plain(out));
 }

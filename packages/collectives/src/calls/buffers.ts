@@ -9,7 +9,7 @@ import { bruckAllgather, doublingAllgather } from '../algorithms/allgather.js';
 import { allreduceBuffer } from '../algorithms/allreduce-buffer.js';
 import { pairwiseAlltoall } from '../algorithms/alltoall.js';
 import { bcastBytes } from '../algorithms/bcast.js';
-import { binomialGather, rangeGather } from '../algorithms/gather.js';
+import { rangeGather } from '../algorithms/gather.js';
 import { reduceScatterBlock } from '../algorithms/reduce-scatter.js';
 import { reduceToRoot } from '../algorithms/reduce.js';
 import { arenaReduction, bufferReduction } from '../algorithms/reduction.js';
