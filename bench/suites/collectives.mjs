@@ -10,10 +10,10 @@ export const PAIR_OPS = ['barrier', 'allreduce'];
 export const PAIR_SIZES = ['small', 1 << 20];
 export const PAIR_RANKS = 4;
 /**
- * The paired rounds' warm-up cap (s): long enough for their 4,000 warm-up calls to fit in for the 1 MiB
- * Allreduce. Its code reaches its steady state in V8 after ~1,500 calls on 4 ranks (its first 500 calls
- * take about twice as long); the suite's 2 s cap gives it 600-900 calls, and a cap this long on every
- * 1 MiB cell of the suite would add minutes to it.
+ * The paired rounds' warm-up cap (s). The 1 MiB Allreduce's code reaches its steady state in V8 after
+ * ~1,500 calls on 4 ranks (its first 500 calls take about twice as long); the suite's 2 s cap gives it
+ * 600-900 calls, and a cap this long on every 1 MiB cell of the suite would add minutes to it. The
+ * warm-up count is what the 3-call probe's estimate (cold calls, 2.4-5 ms) fits in the cap: 1,600-3,300.
  */
 export const PAIR_WARMUP_MAX_S = 8;
 
