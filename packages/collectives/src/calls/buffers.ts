@@ -14,13 +14,13 @@ import { reduceScatterBlock } from '../algorithms/reduce-scatter.js';
 import { reduceToRoot } from '../algorithms/reduce.js';
 import { arenaReduction, bufferReduction } from '../algorithms/reduction.js';
 import { scanBuffer } from '../algorithms/scan.js';
-import { binomialScatter } from '../algorithms/scatter.js';
-import { type TypedArray, checkLength, copyInto, copyOf, kindOf, received, typed } from '../buffers.js';
+import { rangeScatter } from '../algorithms/scatter.js';
+import { type TypedArray, alloc, checkLength, copyInto, copyOf, ctorOf, kindOf, received, typed } from '../buffers.js';
 import { IN_PLACE } from '../constants.js';
 import { type Op, toOp } from '../ops/op.js';
 import type { Exchange, Into } from '../exchange.js';
 import { blockLength, sameKind, sameShape, sendOrInPlace } from './args.js';
-import { type Host, checkRoot, relativeOrder } from './host.js';
+import { type Host, checkRoot } from './host.js';
 
 /** Receive a block of `place`'s kind and size straight into `place`. */
 function inPlace(place: TypedArray): Into {
@@ -65,12 +65,23 @@ export async function Scatter(c: Host, sendbuf: unknown, recvbuf: unknown, root:
       if (r) { sameKind(s, r, 'Scatter'); checkLength(r.length, n, 'Scatter receive buffer'); }
       return { s, r, n };
     });
-    const blocks = a && relativeOrder(Array.from({ length: p }, (_, i) => a.s.subarray(i * a.n, (i + 1) * a.n)), root);
-    await binomialScatter(ex.rooted(root), blocks);
+    // Relative ranks first.. count blocks: one range of the send buffer, or two pieces joined in scratch
+    // where it wraps around the buffer's end (kept until the call ends, as a send may still read it).
+    const range = a && ((first: number, count: number): TypedArray => {
+      const start = (root + first) % p, head = Math.min(count, p - start);
+      if (head === count) return a.s.subarray(start * a.n, (start + count) * a.n);
+      const Ctor = ctorOf(a.s) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
+      const room = ex.scratch(count * a.n * a.s.BYTES_PER_ELEMENT);
+      const joined = room ? new Ctor(room.buffer, room.byteOffset, count * a.n) : alloc(a.s, count * a.n);
+      joined.set(a.s.subarray(start * a.n) as never, 0);
+      joined.set(a.s.subarray(0, (count - head) * a.n) as never, head * a.n);
+      return joined;
+    });
+    await rangeScatter(ex.rooted(root), range, undefined);
     if (a?.r) copyInto(a.r, a.s.subarray(root * a.n, (root + 1) * a.n));
   } else {
     const r = ex.attemptLocal(() => typed(recvbuf, 'Scatter receive buffer'));
-    const mine = await binomialScatter(ex.rooted(root), undefined, ex.intoScratch);
+    const mine = await rangeScatter(ex.rooted(root), undefined, r);
     if (mine !== undefined && r) ex.attemptLocal(() => copyInto(r, received(mine, r, r.length, 'Scatter')));
   }
   return ex.finish(undefined);
