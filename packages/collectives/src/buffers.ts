@@ -3,8 +3,9 @@
  * errors say what to do, the kind of an array (a Buffer counts as a
  * Uint8Array), and checks of received blocks.
  */
-import { ErrorCode, type TypedArray, describe, isTypedArray, tsmpiError } from '@tsmpi/runtime';
+import { ErrorCode, type TypedArray, binaryCode, bytesOf, describe, isTypedArray, tsmpiError } from '@tsmpi/runtime';
 import { MAX_COLLECTIVE_BYTES } from './constants.js';
+import type { Into } from './exchange.js';
 
 export type { TypedArray };
 export type TypedArrayCtor = new (length: number) => TypedArray;
@@ -23,6 +24,22 @@ export function kindOf(a: TypedArray): string { return ctorOf(a).name; }
  */
 export function plain(a: TypedArray): TypedArray {
   return Buffer.isBuffer(a) ? new Uint8Array(a.buffer, a.byteOffset, a.length) : a;
+}
+
+/**
+ * Receive a block of `place`'s kind (its wire code) and byte size straight
+ * into `place`; any other message goes where `otherwise` says (undefined: a
+ * fresh buffer).
+ */
+export function inPlace(place: TypedArray, otherwise?: Into): Into {
+  const bytes = bytesOf(place), code = binaryCode(place);
+  return (n, enc) => (n === bytes.byteLength && enc === code ? bytes : otherwise?.(n, enc));
+}
+
+/** `count` elements of `model`'s kind over `bytes` from byte `off` (a typed view of scratch memory). */
+export function viewIn(model: TypedArray, bytes: Uint8Array, off: number, count: number): TypedArray {
+  const Ctor = ctorOf(model) as unknown as new (b: ArrayBufferLike, off: number, n: number) => TypedArray;
+  return new Ctor(bytes.buffer, bytes.byteOffset + off, count);
 }
 
 /** A new zero-filled array of `a`'s kind. */

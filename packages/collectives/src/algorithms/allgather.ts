@@ -6,8 +6,8 @@
  * bandwidth-optimal too. With p a power of two it moves exactly the data of
  * recursive doubling.
  */
-import { type TypedArray, binaryCode, bytesOf, isTypedArray } from '@tsmpi/runtime';
-import { plain } from '../buffers.js';
+import { type TypedArray, isTypedArray } from '@tsmpi/runtime';
+import { inPlace, plain } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 
 /** Where the blocks live: `get(i)` is rank i's block once known, `put` stores a received one (and may throw to fail). */
@@ -67,12 +67,7 @@ export async function doublingAllgather(
   for (let m = 1; m < p; m *= 2) {
     const partner = r ^ m, first = partner & -m;
     const place = range(first, m);
-    let into: Into | undefined;
-    if (place !== undefined) {
-      const bytes = bytesOf(place), code = binaryCode(plain(place));
-      into = (n, enc) => (n === bytes.byteLength && enc === code ? bytes : undefined);
-    }
-    rounds.push({ partner, first, got: ex.expect(partner, into).got });
+    rounds.push({ partner, first, got: ex.expect(partner, place && inPlace(plain(place))).got });
   }
   for (let k = 0, m = 1; m < p; k++, m *= 2) {
     const { partner, first, got } = rounds[k]!;

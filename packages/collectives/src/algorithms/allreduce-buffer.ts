@@ -25,8 +25,8 @@
  * global extremes, and if they differ all ranks skip the second phase and
  * reject with TSMPI_ERR_TRUNCATE.
  */
-import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
-import { type TypedArray, copyInto, ctorOf, received } from '../buffers.js';
+import { ErrorCode, tsmpiError } from '@tsmpi/runtime';
+import { type TypedArray, copyInto, inPlace, received, viewIn } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import type { Op } from '../ops/op.js';
 import { isArena } from '../ops/simd.js';
@@ -114,7 +114,6 @@ async function rabenseifner(
   agreed: () => boolean,
 ): Promise<TypedArray | undefined> {
   const u = op.unit;
-  const code = binaryCode(work);
   const span = (x: TypedArray, a: number, b: number) => x.subarray(a * u, b * u);
   // The schedule: recursive halving with growing distance (the partners of recursive doubling).
   // Each round keeps half of the current item range [lo, hi) and reduces the partner's copy of it
@@ -143,7 +142,7 @@ async function rabenseifner(
   }
   const room = ex.scratch(total, true) ?? new Uint8Array(total);
   const simd = isArena(room.buffer);
-  const view = (off: number, items: number) => viewOf(work, room, off, items * u);
+  const view = (off: number, items: number) => viewIn(work, room, off, items * u);
   const sums = view(0, baseEnd - base);
   // Every receive is posted before the first send, so a partner that runs ahead still finds it and
   // its large message lands in place instead of a fresh buffer: a halving round's range in its
@@ -160,8 +159,7 @@ async function rabenseifner(
   });
   const gathering = steps.map((s) => {
     const place = s.keptLow ? span(work, s.mid, s.hi) : span(work, s.lo, s.mid);
-    const into: Into = (n, enc) => (n === place.byteLength && enc === code ? bytesOf(place) : undefined);
-    return ex.expect(s.partner, into);
+    return ex.expect(s.partner, inPlace(place));
   });
   // The first round reads `acc` (the program's buffer) and writes its sums into `sums`; later
   // rounds work in `sums` alone (the half given away is never needed again).
@@ -182,7 +180,7 @@ async function rabenseifner(
         if (simd && mine.buffer !== room.buffer) { out.set(mine as never); mine = out; }
         let theirs = received(got, work, mine.length, ex.what);
         if (simd && theirs.buffer !== room.buffer) {
-          const place = viewOf(work, room, at[i]!, theirs.length);
+          const place = viewIn(work, room, at[i]!, theirs.length);
           place.set(theirs as never);
           theirs = place;
         }
@@ -209,10 +207,4 @@ async function rabenseifner(
     if (got !== undefined) ex.attempt(() => copyInto(work, received(got, work, (pb - pa) * u, ex.what), pa * u));
   }
   return ex.failed ? undefined : work;
-}
-
-/** `count` elements of `model`'s kind over `bytes` from byte `off`. */
-function viewOf(model: TypedArray, bytes: Uint8Array, off: number, count: number): TypedArray {
-  const Ctor = ctorOf(model) as unknown as new (b: ArrayBufferLike, off: number, n: number) => TypedArray;
-  return new Ctor(bytes.buffer, bytes.byteOffset + off, count);
 }

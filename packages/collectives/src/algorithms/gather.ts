@@ -3,8 +3,7 @@
  * blocks (in rank order) and sends them to its parent in one message, so the
  * root receives ⌈log2 p⌉ messages. `ex` must be rooted (rank 0 is the root).
  */
-import { binaryCode, bytesOf } from '@tsmpi/runtime';
-import { type TypedArray, copyInto, ctorOf, plain, received } from '../buffers.js';
+import { type TypedArray, alloc, copyInto, inPlace, plain, received, viewIn } from '../buffers.js';
 import { type Exchange, type Into, isFailureNote, protocolError } from '../exchange.js';
 import { lowBit } from './ranks.js';
 
@@ -62,9 +61,8 @@ export async function rangeGather(
   if (v !== 0 && span > 1 && mine !== undefined && !ex.failed) {
     const m = mine;
     work = ex.attempt(() => {
-      const Ctor = ctorOf(m) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
       const room = ex.scratch(span * m.byteLength);
-      const w = room ? new Ctor(room.buffer, room.byteOffset, span * n) : new (ctorOf(m))(span * n);
+      const w = room ? viewIn(m, room, 0, span * n) : alloc(m, span * n);
       w.set(m as never, 0);
       return w;
     });
@@ -75,11 +73,7 @@ export async function rangeGather(
     const first = v + m, count = Math.min(m, p - first);
     const at = local(first, count);
     // Elsewhere (a range that wraps around the root's buffer, a failed rank): a scratch buffer.
-    let into: Into = ex.intoScratch;
-    if (at !== undefined) {
-      const bytes = bytesOf(at), code = binaryCode(plain(at));
-      into = (len, enc) => (len === bytes.byteLength && enc === code ? bytes : ex.intoScratch(len, enc));
-    }
+    const into = at !== undefined ? inPlace(plain(at), ex.intoScratch) : ex.intoScratch;
     // Inner ranks take notes raw: a failure below them is the root's, not theirs (passOn).
     children.push({ first, count, got: (v === 0 ? ex.expect(first, into) : ex.expectRaw(first, into)).got });
   }

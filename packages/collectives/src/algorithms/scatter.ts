@@ -4,8 +4,8 @@
  * receives the blocks of its whole subtree from its parent in one message and
  * hands each child the blocks of the child's subtree: ⌈log2 p⌉ rounds.
  */
-import { binaryCode, bytesOf, isTypedArray } from '@tsmpi/runtime';
-import { type TypedArray, plain } from '../buffers.js';
+import { isTypedArray } from '@tsmpi/runtime';
+import { type TypedArray, inPlace, plain } from '../buffers.js';
 import { type Exchange, type Into, protocolError } from '../exchange.js';
 import { ceilPow2, lowBit } from './ranks.js';
 
@@ -58,11 +58,7 @@ export async function rangeScatter(
   } else {
     mask = lowBit(v);
     const count = Math.min(mask, p - v);
-    let into: Into = ex.intoScratch;
-    if (count === 1 && own !== undefined) {
-      const bytes = bytesOf(own), code = binaryCode(plain(own));
-      into = (len, enc) => (len === bytes.byteLength && enc === code ? bytes : ex.intoScratch(len, enc));
-    }
+    const into = count === 1 && own !== undefined ? inPlace(plain(own), ex.intoScratch) : ex.intoScratch;
     const got = await ex.recv(v - mask, into);
     if (got !== undefined && !(isTypedArray(got) && got.length % count === 0)) ex.fail(protocolError(ex, `expected ${count} scattered blocks`));
     mine = ex.failed ? undefined : (got as TypedArray);

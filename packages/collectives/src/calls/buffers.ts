@@ -4,7 +4,7 @@
  * size rejects with TSMPI_ERR_TRUNCATE on the rank that passed it, and on
  * every rank whose result would have depended on it.
  */
-import { ErrorCode, binaryCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
+import { ErrorCode, bytesOf, tsmpiError } from '@tsmpi/runtime';
 import { bruckAllgather, doublingAllgather } from '../algorithms/allgather.js';
 import { allreduceBuffer } from '../algorithms/allreduce-buffer.js';
 import { pairwiseAlltoall } from '../algorithms/alltoall.js';
@@ -15,18 +15,12 @@ import { reduceToRoot } from '../algorithms/reduce.js';
 import { arenaReduction, bufferReduction } from '../algorithms/reduction.js';
 import { scanBuffer } from '../algorithms/scan.js';
 import { rangeScatter } from '../algorithms/scatter.js';
-import { type TypedArray, alloc, checkLength, copyInto, copyOf, ctorOf, kindOf, received, typed } from '../buffers.js';
+import { type TypedArray, alloc, checkLength, copyInto, copyOf, inPlace, kindOf, received, typed, viewIn } from '../buffers.js';
 import { IN_PLACE } from '../constants.js';
 import { type Op, toOp } from '../ops/op.js';
-import type { Exchange, Into } from '../exchange.js';
+import type { Exchange } from '../exchange.js';
 import { blockLength, sameKind, sameShape, sendOrInPlace } from './args.js';
 import { type Host, checkRoot } from './host.js';
-
-/** Receive a block of `place`'s kind and size straight into `place`. */
-function inPlace(place: TypedArray): Into {
-  const code = binaryCode(place);
-  return (n, enc) => (n === place.byteLength && enc === code ? bytesOf(place) : undefined);
-}
 
 export async function Bcast(c: Host, buf: unknown, root: number): Promise<void> {
   checkRoot(root, c.size, 'Bcast');
@@ -70,9 +64,8 @@ export async function Scatter(c: Host, sendbuf: unknown, recvbuf: unknown, root:
     const range = a && ((first: number, count: number): TypedArray => {
       const start = (root + first) % p, head = Math.min(count, p - start);
       if (head === count) return a.s.subarray(start * a.n, (start + count) * a.n);
-      const Ctor = ctorOf(a.s) as unknown as new (b: ArrayBufferLike, off: number, len: number) => TypedArray;
       const room = ex.scratch(count * a.n * a.s.BYTES_PER_ELEMENT);
-      const joined = room ? new Ctor(room.buffer, room.byteOffset, count * a.n) : alloc(a.s, count * a.n);
+      const joined = room ? viewIn(a.s, room, 0, count * a.n) : alloc(a.s, count * a.n);
       joined.set(a.s.subarray(start * a.n) as never, 0);
       joined.set(a.s.subarray(0, (count - head) * a.n) as never, head * a.n);
       return joined;
